@@ -1,0 +1,60 @@
+package dev.larder.spi;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An online store: a connection to one backend for one project. Thread-safe: one instance serves
+ * every thread of a host application and is closed once at the end.
+ *
+ * <p>Operations a backend does not declare in {@link OnlineStoreProvider#capabilities()} throw
+ * {@link UnsupportedOperationException}.
+ */
+public interface OnlineStore extends AutoCloseable {
+
+    /**
+     * Writes rows of one view. A row replaces what the store holds for its entity key and view
+     * only when its event time is newer (for backends declaring
+     * {@link Capability#CONCURRENT_WRITES_SAME_KEY}, atomically so). Either completes or throws.
+     */
+    void write(FeatureView view, List<FeatureRow> rows, ProgressListener progress);
+
+    /**
+     * Reads the given features of one view for each key: one result per key, in request order
+     * ({@link OnlineRow#ABSENT} for a key with no row). Duplicate keys give equal results.
+     */
+    List<OnlineRow> read(FeatureView view, List<EntityKey> keys, List<String> features);
+
+    /** The same read, without blocking the calling thread ({@link Capability#ASYNC_READ}). */
+    default CompletableFuture<List<OnlineRow>> readAsync(FeatureView view, List<EntityKey> keys, List<String> features) {
+        throw new UnsupportedOperationException("asynchronous reads are not supported by " + getClass().getSimpleName());
+    }
+
+    /**
+     * Reads several views that share the same join keys for the same keys; one list of results
+     * per view, in the order of {@code reads}. Backends that collocate by entity key override this
+     * to serve all views in one round trip ({@link Capability#MULTI_VIEW_READ}); the default reads
+     * one view after another.
+     */
+    default List<List<OnlineRow>> readViews(List<ViewRead> reads, List<EntityKey> keys) {
+        List<List<OnlineRow>> out = new ArrayList<>(reads.size());
+        for (ViewRead r : reads) {
+            out.add(read(r.view(), keys, r.features()));
+        }
+        return out;
+    }
+
+    /** Creates what the kept views need and drops what only the deleted views used. Idempotent. */
+    void update(InfraChange change);
+
+    /** What {@link #update} would do for this change, without changing anything. */
+    List<PlannedChange> plan(InfraChange change);
+
+    /** Removes everything the store holds for these views. Idempotent. */
+    void teardown(List<FeatureView> views);
+
+    /** Releases connections and threads. Does not throw checked exceptions. */
+    @Override
+    void close();
+}
