@@ -28,14 +28,16 @@ public final class StoreOptions {
     private final String source;
     private final String path;
     private final String storeType;
+    private final String owner;
     private final Map<String, Object> raw;
     private final Set<String> known = new LinkedHashSet<>();
     private final List<String> problems;
 
-    private StoreOptions(String source, String path, String storeType, Map<String, ?> raw, List<String> problems) {
+    private StoreOptions(String source, String path, String storeType, String owner, Map<String, ?> raw, List<String> problems) {
         this.source = source;
         this.path = path;
         this.storeType = storeType;
+        this.owner = owner;
         this.raw = Collections.unmodifiableMap(new LinkedHashMap<>(raw));
         this.problems = problems;
     }
@@ -48,7 +50,17 @@ public final class StoreOptions {
     public static StoreOptions of(String source, String storeType, Map<String, ?> raw) {
         Map<String, Object> copy = new LinkedHashMap<>(raw);
         copy.remove("type");
-        return new StoreOptions(source, "online_store", storeType, copy, new ArrayList<>());
+        return new StoreOptions(source, "online_store", storeType, "the " + storeType + " store", copy, new ArrayList<>());
+    }
+
+    /**
+     * Options of another section of a YAML file read the same way, e.g. {@code materialization:}.
+     *
+     * @param path  the section's YAML path, used in messages
+     * @param owner what the options configure, for messages ("materialization")
+     */
+    public static StoreOptions ofSection(String source, String path, String owner, Map<String, ?> raw) {
+        return new StoreOptions(source, path, owner, owner, raw, new ArrayList<>());
     }
 
     /** Options from code (tests, in-memory definitions). */
@@ -69,7 +81,7 @@ public final class StoreOptions {
     public StoreOptions with(Map<String, ?> overrides) {
         Map<String, Object> merged = new LinkedHashMap<>(raw);
         merged.putAll(overrides);
-        return new StoreOptions(source, path, storeType, merged, new ArrayList<>());
+        return new StoreOptions(source, path, storeType, owner, merged, new ArrayList<>());
     }
 
     // ----------------------------------------------------------------------------- typed getters
@@ -92,7 +104,7 @@ public final class StoreOptions {
     public String requiredString(String key) {
         Optional<String> v = string(key);
         if (v.isEmpty() && !raw.containsKey(key)) {
-            problems.add(prefix(key) + "is required for the " + storeType + " store");
+            problems.add(prefix(key) + "is required for " + owner);
         }
         return v.orElse(null);
     }
@@ -231,7 +243,7 @@ public final class StoreOptions {
         } else if (v != null) {
             problem(key, v, "expected a map of options");
         }
-        StoreOptions child = new StoreOptions(source, path + "." + key, storeType, map, problems);
+        StoreOptions child = new StoreOptions(source, path + "." + key, storeType, owner, map, problems);
         sections.add(child);
         return child;
     }
@@ -266,7 +278,7 @@ public final class StoreOptions {
     private void addUnknown(List<String> out) {
         for (String key : raw.keySet()) {
             if (!known.contains(key)) {
-                out.add(prefix(key) + "unknown option for the " + storeType + " store; valid options: " + new TreeSet<>(known));
+                out.add(prefix(key) + "unknown option for " + owner + "; valid options: " + new TreeSet<>(known));
             }
         }
         for (StoreOptions s : sections) {

@@ -80,6 +80,10 @@ public final class Timestamps {
      * time is UTC).
      */
     public static Instant parsePython(String text) {
+        Instant fast = parseFast(text);
+        if (fast != null) {
+            return fast;
+        }
         String s = text.trim().replace(' ', 'T');
         try {
             if (s.endsWith("Z") || s.matches(".*[+-]\\d\\d:\\d\\d$")) {
@@ -89,6 +93,44 @@ public final class Timestamps {
         } catch (DateTimeParseException e) {
             throw new CodecException("Not a Feast timestamp: '" + text + "'");
         }
+    }
+
+    /**
+     * The common forms {@code YYYY-MM-DD?HH:MM:SS[.ffffff][+00:00]} without allocation-heavy
+     * parsing: this runs once per stored row on the read path. Null when the text has another form.
+     */
+    private static Instant parseFast(String s) {
+        int n = s.length();
+        if (n < 19 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(13) != ':' || s.charAt(16) != ':') return null;
+        char sep = s.charAt(10);
+        if (sep != ' ' && sep != 'T') return null;
+        int end = n;
+        if (s.endsWith("+00:00")) end = n - 6;
+        else if (s.endsWith("Z")) end = n - 1;
+        int year = digits(s, 0, 4), month = digits(s, 5, 7), day = digits(s, 8, 10);
+        int hour = digits(s, 11, 13), minute = digits(s, 14, 16), second = digits(s, 17, 19);
+        if ((year | month | day | hour | minute | second) < 0) return null;
+        int nanos = 0;
+        if (end > 19) {
+            if (s.charAt(19) != '.' || end - 20 > 9 || end == 20) return null;
+            int frac = digits(s, 20, end);
+            if (frac < 0) return null;
+            nanos = frac;
+            for (int i = end - 20; i < 9; i++) nanos *= 10;
+        }
+        if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return null;
+        long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+        return Instant.ofEpochSecond(epochDay * 86400 + hour * 3600L + minute * 60L + second, nanos);
+    }
+
+    private static int digits(String s, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') return -1;
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     /** Microseconds since the epoch (Cassandra write timestamps, Bigtable cell timestamps). */

@@ -1,0 +1,23 @@
+package dev.larder;
+
+/** A {@code view:feature} reference. */
+public record FeatureRef(String view, String feature) {
+
+    public static FeatureRef parse(String ref) {
+        int colon = ref == null ? -1 : ref.indexOf(':');
+        if (colon <= 0 || colon == ref.length() - 1 || ref.indexOf(':', colon + 1) >= 0) {
+            throw new LarderException("Feature reference '" + ref + "' must have the form view:feature, e.g. driver_hourly_stats:conv_rate");
+        }
+        return new FeatureRef(ref.substring(0, colon).trim(), ref.substring(colon + 1).trim());
+    }
+
+    /** Feast's full feature name, {@code view__feature}. */
+    public String fullName() {
+        return view + "__" + feature;
+    }
+
+    @Override
+    public String toString() {
+        return view + ":" + feature;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.larder;
+
+import dev.larder.spi.Value;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The answer to {@link FeatureStore#getOnlineFeatures}: one column per join key and per requested
+ * feature (join keys first), each with a value, a status and an event time per entity row, in
+ * entity-row order. This is the shape of Feast's feature-server response.
+ */
+public final class OnlineResponse {
+
+    /**
+     * One column across the entity rows. A value is {@code null} when the status is NOT_FOUND or
+     * OUTSIDE_MAX_AGE; an event time is {@code null} when there is none (join keys, missing rows).
+     */
+    public record Column(String name, List<Value> values, List<FieldStatus> statuses, List<Instant> eventTimes) {
+    }
+
+    private final List<Column> columns;
+    private final Map<String, Integer> index;
+    private final int rowCount;
+
+    OnlineResponse(List<Column> columns, Map<String, Integer> index, int rowCount) {
+        this.columns = List.copyOf(columns);
+        this.index = Map.copyOf(index);
+        this.rowCount = rowCount;
+    }
+
+    /** Column names: join keys, then features ({@code feature} or {@code view__feature} with full names). */
+    public List<String> featureNames() {
+        return columns.stream().map(Column::name).toList();
+    }
+
+    public List<Column> columns() {
+        return columns;
+    }
+
+    public int rowCount() {
+        return rowCount;
+    }
+
+    /**
+     * The column for a name: a join key, a feature name as returned, or a {@code view:feature}
+     * reference as requested.
+     */
+    public Column column(String name) {
+        Integer i = index.get(name);
+        if (i == null) {
+            throw new IllegalArgumentException("No column '" + name + "' in the response; columns: " + featureNames());
+        }
+        return columns.get(i);
+    }
+
+    public Value value(int row, String name) {
+        return column(name).values().get(row);
+    }
+
+    public FieldStatus status(int row, String name) {
+        return column(name).statuses().get(row);
+    }
+
+    public Instant eventTime(int row, String name) {
+        return column(name).eventTimes().get(row);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.larder.config;
+
+import dev.larder.spi.ConfigException;
+import dev.larder.spi.StoreOptions;
+import dev.larder.spi.codec.EntityKeyCodec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * {@code feature_store.yaml}, Feast's repo configuration: the project, the registry file, the
+ * online store ({@code type:} selects the backend, default {@code sqlite}; the other keys are the
+ * backend's options), the entity-key serialization version (only 3) and materialization settings.
+ *
+ * @param project              the Feast project name
+ * @param repoPath             the repository directory; relative paths resolve against it
+ * @param source               the file the configuration came from, for messages
+ * @param registryPath         the registry file (default {@code data/registry.json})
+ * @param onlineStoreType      the selected backend type
+ * @param onlineStore          the backend's options
+ * @param materializationBatchSize rows per write call during materialization (default 10,000)
+ */
+public record RepoConfig(String project, Path repoPath, String source, Path registryPath, String onlineStoreType,
+                         StoreOptions onlineStore, int materializationBatchSize) {
+
+    public static final String FILE_NAME = "feature_store.yaml";
+    public static final String DEFAULT_STORE_TYPE = "sqlite";
+    public static final String DEFAULT_REGISTRY = "data/registry.json";
+    public static final int DEFAULT_BATCH_SIZE = 10_000;
+
+    /** Keys Feast allows that Larder accepts and does not use. */
+    private static final Set<String> IGNORED = Set.of("provider", "offline_store", "batch_engine", "feature_server", "flags", "coerce_tz_aware");
+    private static final Set<String> KNOWN = Set.of("project", "registry", "online_store", "entity_key_serialization_version", "materialization");
+
+    /** Loads {@code feature_store.yaml} from a repository directory. */
+    public static RepoConfig load(Path repo) {
+        Path file = repo.resolve(FILE_NAME);
+        return fromMap(repo, file.toString(), YamlFiles.readMap(file));
+    }
+
+    public static RepoConfig fromMap(Path repo, String source, Map<String, Object> yaml) {
+        List<String> problems = new ArrayList<>();
+        String where = source + ": ";
+
+        Object project = yaml.get("project");
+        if (project == null || String.valueOf(project).isBlank()) {
+            problems.add(where + "project: is required (a name such as my_project)");
+        } else if (!String.valueOf(project).matches("[A-Za-z0-9_]+")) {
+            problems.add(where + "project: '" + project + "' is not valid; use letters, digits and underscores");
+        }
+
+        Path registry = repo.resolve(DEFAULT_REGISTRY);
+        Object reg = yaml.get("registry");
+        if (reg instanceof Map) {
+            Object p = ((Map<?, ?>) reg).get("path");
+            if (p != null) registry = repo.resolve(String.valueOf(p));
+        } else if (reg != null) {
+            registry = repo.resolve(String.valueOf(reg));
+        }
+
+        Object version = yaml.get("entity_key_serialization_version");
+        if (version != null && !String.valueOf(version).equals(String.valueOf(EntityKeyCodec.SERIALIZATION_VERSION))) {
+            problems.add(where + "entity_key_serialization_version: '" + version + "' is not supported; Larder reads and writes version 3 only");
+        }
+
+        String type = DEFAULT_STORE_TYPE;
+        Map<String, Object> storeMap = Map.of();
+        Object online = yaml.get("online_store");
+        if (online instanceof Map) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = (Map<String, Object>) online;
+            storeMap = m;
+            Object t = m.get("type");
+            if (t != null) type = String.valueOf(t).trim();
+        } else if (online instanceof String) {
+            type = ((String) online).trim();
+        } else if (online != null) {
+            problems.add(where + "online_store: expected a mapping with a 'type' key");
+        }
+
+        int batchSize = DEFAULT_BATCH_SIZE;
+        Object mat = yaml.get("materialization");
+        if (mat instanceof Map) {
+            @SuppressWarnings("unchecked")
+            StoreOptions m = StoreOptions.ofSection(source, "materialization", "materialization", (Map<String, ?>) mat);
+            batchSize = m.integer("batch_size", DEFAULT_BATCH_SIZE, 1, 1_000_000);
+            try {
+                m.validate();
+            } catch (ConfigException e) {
+                problems.addAll(e.problems());
+            }
+        } else if (mat != null) {
+            problems.add(where + "materialization: expected a mapping such as {batch_size: 10000}");
+        }
+
+        for (String key : yaml.keySet()) {
+            if (!KNOWN.contains(key) && !IGNORED.contains(key)) {
+                Set<String> valid = new TreeSet<>(KNOWN);
+                valid.addAll(IGNORED);
+                problems.add(where + key + ": unknown key; valid keys: " + valid);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new RepoConfig(String.valueOf(project), repo, source, registry, type,
+                StoreOptions.of(source, type, storeMap), batchSize);
+    }
+}

@@ -1,0 +1,346 @@
+package dev.larder.store.sqlite;
+
+import dev.larder.spi.EntityKey;
+import dev.larder.spi.FeatureRow;
+import dev.larder.spi.FeatureView;
+import dev.larder.spi.InfraChange;
+import dev.larder.spi.OnlineRow;
+import dev.larder.spi.OnlineStore;
+import dev.larder.spi.PlannedChange;
+import dev.larder.spi.ProgressListener;
+import dev.larder.spi.Value;
+import dev.larder.spi.ValueType;
+import dev.larder.spi.codec.EntityKeyCodec;
+import dev.larder.spi.codec.Timestamps;
+import dev.larder.spi.codec.ValueCodec;
+import org.sqlite.SQLiteConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * Feast's SQLite layout: one table {@code <project>_<view>} per view, one row per (entity key,
+ * feature), timestamps as the naive UTC text Python's sqlite3 adapter writes.
+ *
+ * <p>WAL mode lets readers run while a writer commits. A write batch is one {@code BEGIN IMMEDIATE}
+ * transaction, so it is all or nothing; the upsert keeps the stored row unless the new event time
+ * is later, inside the same statement, so concurrent writers (threads or processes) never replace
+ * a newer value with an older one. Reads take a connection from a small pool.
+ */
+public final class SqliteOnlineStore implements OnlineStore {
+    /** Keys per read query: well under SQLite's bound-parameter limit, with room for the feature names. */
+    static final int READ_CHUNK = 500;
+
+    private final String project;
+    private final SqliteStoreConfig config;
+    private final String url;
+    private final Object writeLock = new Object();
+    private Connection writer;
+    private final BlockingQueue<Connection> readers;
+    private final List<Connection> allReaders = new ArrayList<>();
+    private volatile boolean closed;
+
+    SqliteOnlineStore(String project, SqliteStoreConfig config) {
+        this.project = project;
+        this.config = config;
+        this.url = "jdbc:sqlite:" + config.path();
+        this.readers = new ArrayBlockingQueue<>(config.readPoolSize());
+        try {
+            Files.createDirectories(config.path().getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the directory of the SQLite online store " + config.path(), e);
+        }
+        synchronized (writeLock) {
+            writer = open(false);
+        }
+    }
+
+    private Connection open(boolean readOnly) {
+        SQLiteConfig c = new SQLiteConfig();
+        c.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        c.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        c.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, config.busyTimeout().toMillis()));
+        c.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        c.setReadOnly(readOnly);
+        try {
+            return DriverManager.getConnection(url, c.toProperties());
+        } catch (SQLException e) {
+            throw failure("open " + config.path(), e);
+        }
+    }
+
+    /** Feast's {@code _table_id}: {@code <project>_<view>}. */
+    String tableName(FeatureView view) {
+        return project + "_" + view.name();
+    }
+
+    /** Quoted as an SQL identifier, so any view name is safe in SQL text. */
+    static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    // --------------------------------------------------------------------------------- write
+
+    @Override
+    public void write(FeatureView view, List<FeatureRow> rows, ProgressListener progress) {
+        if (rows.isEmpty()) return;
+        String table = quote(tableName(view));
+        String sql = "INSERT INTO " + table
+                + " (entity_key, feature_name, value, value_text, vector_value, event_ts, created_ts) VALUES (?, ?, ?, ?, NULL, ?, ?)"
+                + " ON CONFLICT(entity_key, feature_name) DO UPDATE SET value = excluded.value, value_text = excluded.value_text,"
+                + " vector_value = excluded.vector_value, event_ts = excluded.event_ts, created_ts = excluded.created_ts"
+                + " WHERE excluded.event_ts > " + table + ".event_ts";
+        synchronized (writeLock) {
+            checkOpen();
+            try {
+                writer.setAutoCommit(false);
+                try (PreparedStatement ps = writer.prepareStatement(sql)) {
+                    int pending = 0;
+                    for (FeatureRow row : rows) {
+                        byte[] key = EntityKeyCodec.serialize(row.entityKey());
+                        String eventTs = Timestamps.sqliteText(row.eventTime());
+                        String createdTs = row.createdTime() == null ? null : Timestamps.sqliteText(row.createdTime());
+                        for (Map.Entry<String, Value> f : row.values().entrySet()) {
+                            Value v = f.getValue();
+                            ps.setBytes(1, key);
+                            ps.setString(2, f.getKey());
+                            ps.setBytes(3, ValueCodec.encode(v));
+                            ps.setString(4, v.type() == ValueType.STRING ? v.asString() : null);
+                            ps.setString(5, eventTs);
+                            ps.setString(6, createdTs);
+                            ps.addBatch();
+                            if (++pending == 1000) {
+                                ps.executeBatch();
+                                pending = 0;
+                            }
+                        }
+                    }
+                    if (pending > 0) ps.executeBatch();
+                }
+                writer.commit();
+            } catch (SQLException e) {
+                rollbackQuietly();
+                throw failure("write " + rows.size() + " rows to " + tableName(view), e);
+            } finally {
+                try {
+                    writer.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // the connection is broken; the next call reports it
+                }
+            }
+        }
+        progress.rowsWritten(rows.size());
+    }
+
+    private void rollbackQuietly() {
+        try {
+            writer.rollback();
+        } catch (SQLException ignored) {
+            // nothing more to undo
+        }
+    }
+
+    // --------------------------------------------------------------------------------- read
+
+    @Override
+    public List<OnlineRow> read(FeatureView view, List<EntityKey> keys, List<String> features) {
+        OnlineRow[] out = new OnlineRow[keys.size()];
+        Arrays.fill(out, OnlineRow.ABSENT);
+        if (keys.isEmpty() || features.isEmpty()) {
+            return Arrays.asList(out);
+        }
+        // Distinct serialized keys, each with the request positions that asked for it.
+        Map<ByteBuffer, int[]> positions = new HashMap<>();
+        List<byte[]> distinct = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            byte[] k = EntityKeyCodec.serialize(keys.get(i));
+            ByteBuffer bb = ByteBuffer.wrap(k);
+            int[] prev = positions.get(bb);
+            if (prev == null) {
+                positions.put(bb, new int[] {i});
+                distinct.add(k);
+            } else {
+                int[] grown = Arrays.copyOf(prev, prev.length + 1);
+                grown[prev.length] = i;
+                positions.put(bb, grown);
+            }
+        }
+        Connection c = borrow();
+        try {
+            for (int from = 0; from < distinct.size(); from += READ_CHUNK) {
+                List<byte[]> chunk = distinct.subList(from, Math.min(distinct.size(), from + READ_CHUNK));
+                readChunk(c, view, chunk, features, positions, out);
+            }
+        } catch (SQLException e) {
+            throw failure("read " + keys.size() + " keys from " + tableName(view), e);
+        } finally {
+            release(c);
+        }
+        return Arrays.asList(out);
+    }
+
+    private void readChunk(Connection c, FeatureView view, List<byte[]> chunk, List<String> features,
+                           Map<ByteBuffer, int[]> positions, OnlineRow[] out) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT entity_key, feature_name, value, event_ts FROM ")
+                .append(quote(tableName(view))).append(" WHERE entity_key IN (");
+        appendPlaceholders(sql, chunk.size());
+        sql.append(") AND feature_name IN (");
+        appendPlaceholders(sql, features.size());
+        sql.append(')');
+        Map<ByteBuffer, Map<String, Value>> values = new HashMap<>();
+        Map<ByteBuffer, Instant> times = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int p = 1;
+            for (byte[] k : chunk) ps.setBytes(p++, k);
+            for (String f : features) ps.setString(p++, f);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ByteBuffer key = ByteBuffer.wrap(rs.getBytes(1));
+                    values.computeIfAbsent(key, k -> new HashMap<>()).put(rs.getString(2), ValueCodec.decode(rs.getBytes(3)));
+                    Instant t = Timestamps.parsePython(rs.getString(4));
+                    // Rows of one entity may carry different event times (per-feature upserts); report the latest.
+                    times.merge(key, t, (a, b) -> a.isAfter(b) ? a : b);
+                }
+            }
+        }
+        for (Map.Entry<ByteBuffer, Map<String, Value>> e : values.entrySet()) {
+            OnlineRow row = OnlineRow.of(times.get(e.getKey()), e.getValue());
+            for (int i : positions.get(e.getKey())) out[i] = row;
+        }
+    }
+
+    private static void appendPlaceholders(StringBuilder sql, int n) {
+        for (int i = 0; i < n; i++) sql.append(i == 0 ? "?" : ", ?");
+    }
+
+    private Connection borrow() {
+        checkOpen();
+        Connection c = readers.poll();
+        if (c != null) return c;
+        c = open(false);
+        synchronized (allReaders) {
+            allReaders.add(c);
+        }
+        return c;
+    }
+
+    private void release(Connection c) {
+        if (closed || !readers.offer(c)) {
+            synchronized (allReaders) {
+                allReaders.remove(c);
+            }
+            closeQuietly(c);
+        }
+    }
+
+    // --------------------------------------------------------------------------------- infrastructure
+
+    @Override
+    public void update(InfraChange change) {
+        synchronized (writeLock) {
+            checkOpen();
+            try (Statement st = writer.createStatement()) {
+                for (FeatureView v : change.viewsToKeep()) {
+                    String t = tableName(v);
+                    st.execute("CREATE TABLE IF NOT EXISTS " + quote(t) + " (entity_key BLOB, feature_name TEXT, value BLOB, value_text TEXT,"
+                            + " vector_value BLOB, event_ts timestamp, created_ts timestamp, PRIMARY KEY(entity_key, feature_name))");
+                    st.execute("CREATE INDEX IF NOT EXISTS " + quote(t + "_ek") + " ON " + quote(t) + " (entity_key)");
+                }
+                for (FeatureView v : change.viewsToDelete()) {
+                    st.execute("DROP TABLE IF EXISTS " + quote(tableName(v)));
+                }
+            } catch (SQLException e) {
+                throw failure("update tables", e);
+            }
+        }
+    }
+
+    @Override
+    public List<PlannedChange> plan(InfraChange change) {
+        List<PlannedChange> out = new ArrayList<>();
+        for (FeatureView v : change.viewsToKeep()) {
+            String t = tableName(v);
+            out.add(tableExists(t)
+                    ? new PlannedChange(PlannedChange.Action.UNCHANGED, "table " + t, "")
+                    : new PlannedChange(PlannedChange.Action.CREATE, "table " + t, "in " + config.path()));
+        }
+        for (FeatureView v : change.viewsToDelete()) {
+            String t = tableName(v);
+            if (tableExists(t)) out.add(new PlannedChange(PlannedChange.Action.DELETE, "table " + t, "in " + config.path()));
+        }
+        return out;
+    }
+
+    private boolean tableExists(String table) {
+        Connection c = borrow();
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw failure("look up table " + table, e);
+        } finally {
+            release(c);
+        }
+    }
+
+    @Override
+    public void teardown(List<FeatureView> views) {
+        update(new InfraChange(List.of(), views));
+    }
+
+    // --------------------------------------------------------------------------------- lifecycle
+
+    private void checkOpen() {
+        if (closed) throw new IllegalStateException("The SQLite online store " + config.path() + " is closed");
+    }
+
+    private IllegalStateException failure(String what, SQLException e) {
+        String hint = e.getMessage() != null && e.getMessage().contains("no such table") ? " (run 'larder apply' to create the tables)" : "";
+        return new IllegalStateException("SQLite online store " + config.path() + ": cannot " + what + ": " + e.getMessage() + hint, e);
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        synchronized (writeLock) {
+            closeQuietly(writer);
+        }
+        synchronized (allReaders) {
+            allReaders.forEach(SqliteOnlineStore::closeQuietly);
+            allReaders.clear();
+        }
+        readers.clear();
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            if (c != null) c.close();
+        } catch (SQLException ignored) {
+            // closing anyway
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SqliteOnlineStore{" + config.path() + ", project=" + project + "}";
+    }
+}

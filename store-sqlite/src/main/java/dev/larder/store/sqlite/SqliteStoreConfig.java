@@ -1,0 +1,25 @@
+package dev.larder.store.sqlite;
+
+import dev.larder.spi.StoreOptions;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Options of {@code online_store: {type: sqlite}}.
+ *
+ * @param path        the database file; relative paths resolve against the repo (default {@code data/online.db}, Feast's)
+ * @param busyTimeout how long a writer waits for another writer's lock (default 30 s)
+ * @param readPoolSize connections kept for concurrent reads (default 4)
+ */
+public record SqliteStoreConfig(Path path, Duration busyTimeout, int readPoolSize) {
+    public static final String DEFAULT_PATH = "data/online.db";
+
+    public static SqliteStoreConfig from(StoreOptions options, Path repo) {
+        String path = options.string("path", DEFAULT_PATH);
+        Duration busy = options.duration("busy_timeout", Duration.ofSeconds(30));
+        int pool = options.integer("read_pool_size", 4, 1, 64);
+        options.validate();
+        return new SqliteStoreConfig(repo.resolve(path).toAbsolutePath().normalize(), busy, pool);
+    }
+}
