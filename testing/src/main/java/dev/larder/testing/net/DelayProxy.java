@@ -1,0 +1,183 @@
+package dev.larder.testing.net;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A TCP proxy on 127.0.0.1 that adds a fixed network round trip between a client and a server
+ * (this machine's kernel has no {@code netem}, so {@code tc} cannot). Each direction of each
+ * connection stamps every chunk it reads with {@code now + oneWay} and writes it on when due, in
+ * order: a request and its response are each delayed by half the round trip, like a real link,
+ * and pipelined traffic is not serialized (unlike sleeping per request). Bandwidth is not limited.
+ *
+ * <pre>{@code
+ * try (DelayProxy proxy = DelayProxy.start(serverPort, Duration.ofMillis(10))) {
+ *     connect to 127.0.0.1:proxy.port()   // every round trip now takes 10 ms longer
+ * }
+ * }</pre>
+ */
+public final class DelayProxy implements AutoCloseable {
+    private static final int CHUNK = 64 * 1024;
+    private static final byte[] EOF = new byte[0];
+
+    private final ServerSocket listener;
+    private final int targetPort;
+    private final long oneWayNanos;
+    private final List<Socket> sockets = new ArrayList<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private volatile boolean closed;
+
+    private DelayProxy(ServerSocket listener, int targetPort, Duration addedRoundTrip) {
+        this.listener = listener;
+        this.targetPort = targetPort;
+        this.oneWayNanos = addedRoundTrip.toNanos() / 2;
+    }
+
+    /**
+     * Starts a proxy on a free loopback port forwarding to {@code 127.0.0.1:targetPort}.
+     *
+     * @param addedRoundTrip the delay added to each round trip, split evenly between the two directions; zero forwards at once
+     */
+    public static DelayProxy start(int targetPort, Duration addedRoundTrip) {
+        if (addedRoundTrip.isNegative()) {
+            throw new IllegalArgumentException("The added round trip must not be negative: " + addedRoundTrip);
+        }
+        try {
+            ServerSocket listener = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+            DelayProxy proxy = new DelayProxy(listener, targetPort, addedRoundTrip);
+            daemon("delay-proxy-accept-" + listener.getLocalPort(), proxy::acceptLoop).start();
+            return proxy;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot open a loopback port for the delay proxy to " + targetPort, e);
+        }
+    }
+
+    /** The loopback port clients connect to. */
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    /** The round trip this proxy adds. */
+    public Duration addedRoundTrip() {
+        return Duration.ofNanos(oneWayNanos * 2);
+    }
+
+    /** Connections accepted so far. */
+    public int connectionCount() {
+        return connections.get();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            Socket client;
+            try {
+                client = listener.accept();
+            } catch (IOException e) {
+                return; // closed
+            }
+            try {
+                Socket server = new Socket();
+                server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 5_000);
+                for (Socket s : List.of(client, server)) s.setTcpNoDelay(true);
+                synchronized (sockets) {
+                    sockets.add(client);
+                    sockets.add(server);
+                }
+                int n = connections.incrementAndGet();
+                pipe("delay-proxy-" + port() + "-" + n + "-up", client, server);
+                pipe("delay-proxy-" + port() + "-" + n + "-down", server, client);
+            } catch (IOException e) {
+                closeQuietly(client); // the target refused: the client sees a closed connection
+            }
+        }
+    }
+
+    /** One direction: a reader stamps chunks, a writer releases them when due. */
+    private void pipe(String name, Socket from, Socket to) throws IOException {
+        InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream();
+        BlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
+        daemon(name + "-read", () -> {
+            byte[] buf = new byte[CHUNK];
+            try {
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    queue.add(new Chunk(System.nanoTime() + oneWayNanos, Arrays.copyOf(buf, n)));
+                }
+            } catch (IOException ignored) {
+                // the connection was reset or the proxy closed
+            }
+            queue.add(new Chunk(System.nanoTime() + oneWayNanos, EOF));
+        }).start();
+        daemon(name + "-write", () -> {
+            try {
+                while (true) {
+                    Chunk c = queue.take();
+                    long wait;
+                    while ((wait = c.due - System.nanoTime()) > 0) {
+                        LockSupport.parkNanos(wait);
+                    }
+                    if (c.bytes == EOF) {
+                        to.shutdownOutput(); // pass the half-close on
+                        return;
+                    }
+                    out.write(c.bytes);
+                    out.flush();
+                }
+            } catch (IOException | InterruptedException e) {
+                closeQuietly(from);
+                closeQuietly(to);
+            }
+        }).start();
+    }
+
+    private record Chunk(long due, byte[] bytes) {
+    }
+
+    private static Thread daemon(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            listener.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        synchronized (sockets) {
+            sockets.forEach(DelayProxy::closeQuietly);
+            sockets.clear();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DelayProxy{127.0.0.1:" + port() + " -> 127.0.0.1:" + targetPort + ", +" + addedRoundTrip().toMillis() + " ms round trip}";
+    }
+}
