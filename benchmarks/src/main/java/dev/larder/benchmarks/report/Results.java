@@ -1,0 +1,89 @@
+package dev.larder.benchmarks.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The rows of one JMH JSON result file, looked up by benchmark method and parameters. */
+final class Results {
+    static final String PKG = "dev.larder.benchmarks.";
+
+    /** One benchmark × parameter combination. */
+    record Row(String benchmark, Map<String, String> params, double score, double error, String unit,
+               int forks, int warmups, String warmupTime, int iterations, String measurementTime, String mode) {
+
+        /** {@code OnlineReadBenchmark.read}: the class and method without the package. */
+        String shortName() {
+            return benchmark.startsWith(PKG) ? benchmark.substring(PKG.length()) : benchmark;
+        }
+
+        String param(String name) {
+            return params.get(name);
+        }
+
+        /** "12.3 ± 0.4" (the error is JMH's 99.9% interval; blank when there was a single iteration). */
+        String formatted() {
+            return Double.isNaN(error) ? Report.num(score) : Report.num(score) + " ± " + Report.num(error);
+        }
+    }
+
+    final List<Row> rows = new ArrayList<>();
+    final JsonNode json;
+
+    Results(JsonNode json) {
+        this.json = json;
+        for (JsonNode n : json) {
+            Map<String, String> params = new LinkedHashMap<>();
+            JsonNode p = n.get("params");
+            if (p != null) p.fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+            JsonNode m = n.get("primaryMetric");
+            rows.add(new Row(n.get("benchmark").asText(), params, number(m.get("score")), number(m.get("scoreError")),
+                    m.get("scoreUnit").asText(), n.path("forks").asInt(), n.path("warmupIterations").asInt(),
+                    n.path("warmupTime").asText(""), n.path("measurementIterations").asInt(), n.path("measurementTime").asText(""),
+                    n.path("mode").asText()));
+        }
+    }
+
+    private static double number(JsonNode n) {
+        if (n == null || n.isNull()) return Double.NaN;
+        if (n.isNumber()) return n.asDouble();
+        try {
+            return Double.parseDouble(n.asText());
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** Rows of {@code Class.method}. */
+    List<Row> of(String shortName) {
+        List<Row> out = new ArrayList<>();
+        for (Row r : rows) if (r.shortName().equals(shortName)) out.add(r);
+        return out;
+    }
+
+    /** The row of {@code Class.method} whose parameters include all of {@code params} (name, value, name, value...). */
+    Optional<Row> find(String shortName, String... params) {
+        outer:
+        for (Row r : of(shortName)) {
+            for (int i = 0; i < params.length; i += 2) {
+                if (!params[i + 1].equals(r.param(params[i]))) continue outer;
+            }
+            return Optional.of(r);
+        }
+        return Optional.empty();
+    }
+
+    /** Distinct values of a parameter among the rows of {@code Class.method}, in first-seen order. */
+    List<String> values(String shortName, String param) {
+        List<String> out = new ArrayList<>();
+        for (Row r : of(shortName)) {
+            String v = r.param(param);
+            if (v != null && !out.contains(v)) out.add(v);
+        }
+        return out;
+    }
+}
