@@ -73,8 +73,21 @@ class FeatureStoreOnSqliteTest {
 
     @Test
     void fullFeatureNames() {
-        OnlineResponse r = fs.getOnlineFeatures(List.of("driver_stats:trips"), List.of(Map.of("driver_id", 1L)), true);
+        OnlineResponse r = fs.getOnlineFeatures(List.of("driver_stats:trips", "driver_stats:trips"), List.of(Map.of("driver_id", 1L)), true);
         assertThat(r.featureNames()).containsExactly("driver_id", "driver_stats__trips");
+    }
+
+    @Test
+    void sameFeatureNameFromTwoViewsNeedsFullNames() {
+        FeatureView other = FeatureView.of("driver_more", new Field("driver_id", ValueType.INT64),
+                List.of(new Field("trips", ValueType.INT64)), Duration.ZERO);
+        try (FeatureStore two = FeatureStore.builder().store("demo", fs.onlineStore(), fs.capabilities()).views(List.of(DRIVER, other)).build()) {
+            assertThatThrownBy(() -> two.getOnlineFeatures(List.of("driver_stats:trips", "driver_more:trips"), List.of(Map.of("driver_id", 1L))))
+                    .hasMessage("Feature name 'trips' is requested from views 'driver_stats' and 'driver_more'; request full feature names (view__feature) to tell them apart");
+            fs.onlineStore().update(InfraChange.keep(List.of(other)));
+            assertThat(two.getOnlineFeatures(List.of("driver_stats:trips", "driver_more:trips"), List.of(Map.of("driver_id", 1L)), true)
+                    .featureNames()).containsExactly("driver_id", "driver_stats__trips", "driver_more__trips");
+        }
     }
 
     @Test
