@@ -163,11 +163,20 @@ public final class FeatureStore implements AutoCloseable {
         // Requested features per view, in request order.
         Map<String, List<FeatureRef>> byView = new LinkedHashMap<>();
         List<FeatureRef> refs = new ArrayList<>();
+        Map<String, FeatureRef> byName = new HashMap<>();
         for (String s : featureRefs) {
             FeatureRef ref = FeatureRef.parse(s);
+            if (refs.contains(ref)) {
+                continue; // asked twice: one column
+            }
             FeatureView view = featureView(ref.view());
             if (view.feature(ref.feature()).isEmpty()) {
                 throw new LarderException("Feature view '" + view.name() + "' has no feature '" + ref.feature() + "'. Features: " + view.featureNames());
+            }
+            FeatureRef clash = fullFeatureNames ? null : byName.putIfAbsent(ref.feature(), ref);
+            if (clash != null) {
+                throw new LarderException("Feature name '" + ref.feature() + "' is requested from views '" + clash.view() + "' and '"
+                        + ref.view() + "'; request full feature names (view__feature) to tell them apart");
             }
             refs.add(ref);
             byView.computeIfAbsent(ref.view(), k -> new ArrayList<>()).add(ref);

@@ -1,0 +1,45 @@
+package dev.larder;
+
+import dev.larder.spi.Field;
+import dev.larder.spi.Value;
+import dev.larder.spi.ValueType;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EntityValuesTest {
+    private static final Field DRIVER = new Field("driver_id", ValueType.INT64);
+
+    @Test
+    void convertsJavaValuesAndText() {
+        assertThat(EntityValues.convert(DRIVER, 1001)).isEqualTo(Value.ofInt64(1001));
+        assertThat(EntityValues.convert(DRIVER, "1001")).isEqualTo(Value.ofInt64(1001));
+        assertThat(EntityValues.convert(new Field("id", ValueType.INT32), 7L)).isEqualTo(Value.ofInt32(7));
+        assertThat(EntityValues.convert(new Field("c", ValueType.STRING), "C-1")).isEqualTo(Value.ofString("C-1"));
+        assertThat(EntityValues.convert(new Field("t", ValueType.UNIX_TIMESTAMP), "2024-01-01T00:00:00Z"))
+                .isEqualTo(Value.ofUnixTimestamp(Instant.parse("2024-01-01T00:00:00Z")));
+    }
+
+    @Test
+    void aValueThatDoesNotParseNamesTheJoinKeyAndType() {
+        assertThatThrownBy(() -> EntityValues.convert(DRIVER, "abc"))
+                .isInstanceOf(LarderException.class)
+                .hasMessage("Join key 'driver_id' is INT64; the value 'abc' (String) is not a valid INT64");
+        assertThatThrownBy(() -> EntityValues.convert(new Field("id", ValueType.INT32), 1L << 40))
+                .hasMessageContaining("is not a valid INT32");
+        assertThatThrownBy(() -> EntityValues.convert(DRIVER, Value.ofString("1")))
+                .hasMessageContaining("(STRING) is not a valid INT64");
+    }
+
+    @Test
+    void featureReferencesNeedAView() {
+        assertThat(FeatureRef.parse("driver_hourly_stats:conv_rate")).isEqualTo(new FeatureRef("driver_hourly_stats", "conv_rate"));
+        assertThatThrownBy(() -> FeatureRef.parse("conv_rate"))
+                .isInstanceOf(LarderException.class)
+                .hasMessage("Feature reference 'conv_rate' must have the form view:feature, e.g. driver_hourly_stats:conv_rate");
+        assertThatThrownBy(() -> FeatureRef.parse("a:b:c")).isInstanceOf(LarderException.class);
+    }
+}
