@@ -36,7 +36,9 @@ final class Charts {
             chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(min))));
         }
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-        chart.getStyler().setXAxisLabelRotation(categories.size() > 5 ? 20 : 0);
+        int longest = categories.stream().mapToInt(String::length).max().orElse(0);
+        chart.getStyler().setXAxisLabelRotation(longest * categories.size() > 90 ? 25 : 0);
+        chart.getStyler().setLegendVisible(series.size() > 1);
         chart.getStyler().setYAxisDecimalPattern(log ? "#,##0.###" : "#,##0.#");
         for (Map.Entry<String, Map<String, Double>> s : series.entrySet()) {
             List<Double> ys = new ArrayList<>();
