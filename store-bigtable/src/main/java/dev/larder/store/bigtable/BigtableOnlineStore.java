@@ -613,11 +613,16 @@ public final class BigtableOnlineStore implements OnlineStore {
             hint = " (run 'larder apply' to create the tables)";
         }
         String detail = t.getMessage();
+        Throwable root = t;
         if (t instanceof MutateRowsException m && !m.getFailedMutations().isEmpty()) {
             ApiException first = m.getFailedMutations().get(0).getError();
             detail = m.getFailedMutations().size() + " rows failed, first: " + (first == null ? "?" : first.getMessage());
+            if (first != null) root = first;
         } else if (t instanceof CancellationException) {
             detail = "cancelled";
+        }
+        if (root instanceof com.google.api.gax.rpc.UnavailableException || root instanceof com.google.api.gax.rpc.DeadlineExceededException) {
+            hint = " (check that " + config.endpoint() + " is reachable; request_timeout " + Durations.format(config.requestTimeout()) + ")";
         }
         return new BigtableStoreException(where() + ": cannot " + what + ": " + detail + hint, t);
     }
