@@ -51,7 +51,7 @@ public final class BigtableEmulator implements AutoCloseable {
         long jvm = ProcessHandle.current().pid();
         // sh runs the emulator and watches the JVM: if the JVM disappears, the emulator goes too.
         String script = "\"$0\" -host 127.0.0.1 -port \"$1\" & child=$!; "
-                + "trap 'kill $child 2>/dev/null; exit 0' TERM INT; "
+                + "trap 'kill $child 2>/dev/null; wait $child; exit 0' TERM INT; "
                 + "while kill -0 \"$2\" 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done; "
                 + "kill $child 2>/dev/null; wait $child";
         List<String> command = List.of(ServerProcess.requireExecutable("sh", "apt-get install -y dash"), "-c", script,
