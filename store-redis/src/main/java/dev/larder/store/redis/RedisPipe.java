@@ -110,9 +110,13 @@ abstract class RedisPipe implements AutoCloseable {
 
     abstract AbstractRedisClient client();
 
+    /** Closes the connection(s) before the client, so the client's shutdown finds nothing open. */
+    abstract void closeConnection();
+
     @Override
     public void close() {
         try {
+            closeConnection();
             client().shutdown(Duration.ZERO, Duration.ofSeconds(2));
         } finally {
             resources.shutdown(0, 2, TimeUnit.SECONDS);
@@ -178,6 +182,11 @@ abstract class RedisPipe implements AutoCloseable {
         @Override
         AbstractRedisClient client() {
             return client;
+        }
+
+        @Override
+        void closeConnection() {
+            connection.close();
         }
     }
 
@@ -267,6 +276,11 @@ abstract class RedisPipe implements AutoCloseable {
         @Override
         AbstractRedisClient client() {
             return client;
+        }
+
+        @Override
+        void closeConnection() {
+            connection.close();
         }
     }
 }

@@ -118,14 +118,16 @@ public record RedisStoreConfig(RedisType redisType, List<HostPort> nodes, boolea
     private static Parsed parse(String text, RedisType type, StoreOptions options) {
         Parsed p = new Parsed();
         String key = "connection_string";
-        for (String raw : text.split(",")) {
-            String part = raw.trim();
+        String[] parts = text.split(",");
+        for (int index = 0; index < parts.length; index++) {
+            String part = parts[index].trim();
             if (part.isEmpty()) continue;
             int eq = part.indexOf('=');
             if (eq < 0) {
                 HostPort hp = hostPort(part);
                 if (hp == null) {
-                    options.problem(key, "'" + part + "' is not host:port (a port from 1 to 65535; IPv6 as [::1]:6379)");
+                    // Not echoed: a stray part may be a fragment of a password that contains a comma.
+                    options.problem(key, "part " + (index + 1) + " (value hidden) is not host:port (a port from 1 to 65535; IPv6 as [::1]:6379)");
                 } else {
                     p.nodes.add(hp);
                 }
