@@ -78,4 +78,36 @@ class RedisClusterStoreCompatibilityTest extends OnlineStoreCompatibilityKit {
         }
         assertThat(store.readAsync(a, keys, DRIVER_FEATURES).join()).isEqualTo(got);
     }
+
+    /** The node id of the master listening on a port, from CLUSTER MYID. */
+    private static String nodeId(int port) {
+        return (String) Resp.call(port, "CLUSTER", "MYID");
+    }
+
+    @Test
+    void aSlotThatMovedAfterConnectingIsFollowed() {
+        FeatureView view = apply(TestData.driverView("fv_moved"));
+        store.read(view, List.of(TestData.driver(0)), DRIVER_FEATURES); // the store knows the topology now
+        List<?> slots = (List<?>) Resp.call(CLUSTER.ports().get(0), "CLUSTER", "SLOTS");
+        // A key in an empty slot, so the slot can move without migrating keys.
+        long id = 0;
+        int slot;
+        int owner;
+        while (true) {
+            slot = SlotHash.getSlot(EntityKeyCodec.redisKey(TestData.driver(id), project));
+            owner = ownerPort(slots, slot);
+            if ((Long) Resp.call(owner, "CLUSTER", "COUNTKEYSINSLOT", String.valueOf(slot)) == 0) break;
+            id++;
+        }
+        int ownerPort = owner;
+        int target = CLUSTER.ports().stream().filter(p -> p != ownerPort).findFirst().orElseThrow();
+        String targetId = nodeId(target);
+        for (int port : CLUSTER.ports()) Resp.call(port, "CLUSTER", "SETSLOT", String.valueOf(slot), "NODE", targetId);
+
+        // The store still routes the slot to the old owner, which answers MOVED; the store follows it.
+        FeatureRow row = TestData.driverRow(id, 1, TestData.T0);
+        store.write(view, List.of(row), r -> { });
+        assertRow(store.read(view, List.of(row.entityKey()), DRIVER_FEATURES).get(0), row);
+        assertThat((Long) Resp.call(target, "CLUSTER", "COUNTKEYSINSLOT", String.valueOf(slot))).as("the row is on the new owner").isEqualTo(1L);
+    }
 }

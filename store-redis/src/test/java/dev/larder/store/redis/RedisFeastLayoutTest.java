@@ -176,4 +176,34 @@ class RedisFeastLayoutTest {
             expiring.close();
         }
     }
+
+    private static long calls(String command) {
+        String stats = (String) dev.larder.testing.redis.Resp.call(SERVER.port(), "INFO", "commandstats");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("cmdstat_" + command + ":calls=(\\d+)").matcher(stats);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    @Test
+    void severalViewsSharingJoinKeysAreReadWithOneHmgetPerDistinctKey() {
+        FeatureView other = FeatureView.of("driver_daily", new Field("driver_id", ValueType.INT64), List.of(new Field("rides", ValueType.INT64)), Duration.ZERO);
+        store.write(VIEW, List.of(new FeatureRow(DRIVER_1001, Map.of("conv_rate", Value.ofDouble(1)), Instant.ofEpochSecond(10))), r -> { });
+        store.write(other, List.of(new FeatureRow(DRIVER_1001, Map.of("rides", Value.ofInt64(7)), Instant.ofEpochSecond(20))), r -> { });
+        EntityKey absent = EntityKey.of("driver_id", Value.ofInt64(-1));
+        long before = calls("hmget");
+        List<List<OnlineRow>> got = store.readViews(List.of(new dev.larder.spi.ViewRead(VIEW, List.of("conv_rate")), new dev.larder.spi.ViewRead(other, List.of("rides"))),
+                List.of(DRIVER_1001, absent, DRIVER_1001));
+        assertThat(calls("hmget") - before).as("HMGETs for 2 distinct keys of 2 views").isEqualTo(2);
+        assertThat(got.get(0).get(0)).isEqualTo(OnlineRow.of(Instant.ofEpochSecond(10), Map.of("conv_rate", Value.ofDouble(1))));
+        assertThat(got.get(1).get(2)).isEqualTo(OnlineRow.of(Instant.ofEpochSecond(20), Map.of("rides", Value.ofInt64(7))));
+        assertThat(got.get(0).get(1).isPresent()).isFalse();
+        assertThat(got.get(1).get(1).isPresent()).isFalse();
+    }
+
+    @Test
+    void writesAfterTheServerForgotTheScript() {
+        redis.scriptFlush();
+        store.write(VIEW, List.of(new FeatureRow(DRIVER_1001, Map.of("conv_rate", Value.ofDouble(2)), Instant.ofEpochSecond(30))), r -> { });
+        assertThat(rawHash()).containsEntry(FIELD_CONV_RATE, "290000000000000040");
+        assertThat(redis.scriptExists(NewestWinsScript.SHA1)).containsExactly(true);
+    }
 }
