@@ -15,6 +15,7 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.protocol.AsyncCommand;
@@ -217,11 +218,12 @@ abstract class RedisPipe implements AutoCloseable {
         <T> List<CompletableFuture<T>> send(int n, IntFunction<Command<byte[], byte[], T>> command) {
             List<CompletableFuture<T>> futures = new ArrayList<>(n);
             Map<String, List<RedisCommand<byte[], byte[], ?>>> byNode = new HashMap<>();
+            Partitions partitions = connection.getPartitions();
             for (int i = 0; i < n; i++) {
                 Command<byte[], byte[], T> c = command.apply(i);
                 AsyncCommand<byte[], byte[], T> async = new AsyncCommand<>(c);
                 ByteBuffer key = c.getArgs().getFirstEncodedKey();
-                RedisClusterNode node = key == null ? null : connection.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
+                RedisClusterNode node = key == null ? null : partitions.getMasterBySlot(SlotHash.getSlot(key));
                 if (node == null) {
                     connection.dispatch(async); // let the cluster connection route it
                     futures.add(async);
