@@ -1,0 +1,139 @@
+package dev.larder.store.bigtable;
+
+import com.google.protobuf.ByteString;
+import dev.larder.spi.EntityKey;
+import dev.larder.spi.FeatureView;
+import dev.larder.spi.codec.EntityKeyCodec;
+import dev.larder.spi.codec.Timestamps;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Feast's Bigtable layout ({@code sdk/python/feast/infra/online_stores/bigtable.py}): a table per
+ * project and entity set, row key {@code <entity_id>#<view>}, family {@code features}, one qualifier
+ * per feature holding the serialized Value plus {@code event_ts} holding Python's {@code isoformat()}.
+ * Larder adds only the cell timestamps: the event time, so the newest event wins.
+ */
+public final class BigtableLayout {
+    public static final String FAMILY = "features";
+    public static final String EVENT_TS = "event_ts";
+    public static final ByteString EVENT_TS_QUALIFIER = ByteString.copyFromUtf8(EVENT_TS);
+    /** Feast's {@code DUMMY_ENTITY_NAME}: the entities part of an entityless view's table. */
+    public static final String DUMMY_ENTITY_NAME = "__dummy";
+
+    static final int TABLE_MAX_LENGTH = 50;
+    static final int ENTITIES_PART_MAX_LENGTH = 24;
+    static final int HUMAN_READABLE_PART_LENGTH = 10;
+
+    private BigtableLayout() {
+    }
+
+    /**
+     * Feast's {@code _get_table_name}: {@code <project>.<sorted entities joined by "-">}, within
+     * Bigtable's 50 characters: an entities part over 24 characters becomes the first 24 hex digits
+     * of its md5; a project that does not fit in the rest becomes its first 10 characters, "_" and
+     * as many md5 hex digits as fit.
+     */
+    public static String tableName(String project, FeatureView view) {
+        return tableName(project, view.entities());
+    }
+
+    public static String tableName(String project, List<String> entities) {
+        String entitiesPart;
+        if (entities.isEmpty()) {
+            entitiesPart = DUMMY_ENTITY_NAME;
+        } else {
+            List<String> sorted = new ArrayList<>(entities);
+            Collections.sort(sorted);
+            entitiesPart = String.join("-", sorted);
+        }
+        if (length(entitiesPart) > ENTITIES_PART_MAX_LENGTH) {
+            entitiesPart = md5Hex(entitiesPart).substring(0, ENTITIES_PART_MAX_LENGTH);
+        }
+        int remaining = TABLE_MAX_LENGTH - length(entitiesPart) - 1;
+        String projectPart = project;
+        if (length(project) > remaining) {
+            int hashLength = remaining - HUMAN_READABLE_PART_LENGTH - 1;
+            projectPart = prefix(project, HUMAN_READABLE_PART_LENGTH) + "_" + md5Hex(project).substring(0, hashLength);
+        }
+        return projectPart + "." + entitiesPart;
+    }
+
+    /** Feast's {@code _compute_row_key}: utf8 of {@code <entity_id>#<view>}. */
+    public static ByteString rowKey(EntityKey key, String view) {
+        return ByteString.copyFromUtf8(EntityKeyCodec.entityId(key) + "#" + view);
+    }
+
+    /** The view a row key belongs to (the text after the entity id and '#'), or null for a foreign key. */
+    static String viewOf(ByteString rowKey) {
+        String k = rowKey.toStringUtf8();
+        int hash = k.indexOf('#');
+        return hash < 0 ? null : k.substring(hash + 1);
+    }
+
+    /** The {@code event_ts} cell value: Python {@code isoformat()} of the aware UTC event time. */
+    public static ByteString eventTsValue(Instant eventTime) {
+        return ByteString.copyFromUtf8(Timestamps.pythonIso(eventTime));
+    }
+
+    /**
+     * The cell timestamp of an event: microseconds since the epoch at millisecond granularity (the
+     * granularity Bigtable tables have by default), so sub-millisecond parts are dropped.
+     */
+    public static long cellTimestamp(Instant eventTime) {
+        long micros = Timestamps.toMicros(eventTime);
+        return Math.floorDiv(micros, 1000L) * 1000L;
+    }
+
+    /** An RE2 regex matching exactly these qualifiers (Bigtable matches regexes against raw bytes). */
+    static String qualifierRegex(Iterable<String> qualifiers) {
+        StringBuilder sb = new StringBuilder("^(?:");
+        boolean first = true;
+        for (String q : qualifiers) {
+            if (!first) sb.append('|');
+            first = false;
+            sb.append(literal(q));
+        }
+        return sb.append(")$").toString();
+    }
+
+    /** Escapes RE2 metacharacters; letters, digits, '_' and non-ASCII characters stand for themselves. */
+    static String literal(String text) {
+        StringBuilder sb = new StringBuilder(text.length() + 8);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == 0) {
+                sb.append("\\x00");
+            } else if (c < 128 && !Character.isLetterOrDigit(c) && c != '_') {
+                sb.append('\\').append(c);
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static int length(String s) {
+        return s.codePointCount(0, s.length());
+    }
+
+    /** The first n characters as Python counts them (code points). */
+    private static String prefix(String s, int n) {
+        return s.substring(0, s.offsetByCodePoints(0, Math.min(n, length(s))));
+    }
+
+    static String md5Hex(String text) {
+        try {
+            byte[] d = MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8));
+            return EntityKeyCodec.hex(d);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is missing from this JVM", e);
+        }
+    }
+}
