@@ -23,6 +23,10 @@ public final class Environments {
         switch (type) {
             case "sqlite":
                 return new SqliteEnvironment();
+            case "redis":
+                return new RedisEnvironment();
+            case "bigtable":
+                return new BigtableEnvironment();
             default:
                 throw new IllegalArgumentException("No benchmark environment for online store type '" + type
                         + "'; installed types: " + OnlineStores.installed().all().keySet()

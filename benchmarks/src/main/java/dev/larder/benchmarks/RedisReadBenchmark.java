@@ -1,0 +1,157 @@
+package dev.larder.benchmarks;
+
+import dev.larder.benchmarks.env.BackendEnvironment;
+import dev.larder.benchmarks.env.Environments;
+import dev.larder.spi.EntityKey;
+import dev.larder.spi.FeatureView;
+import dev.larder.spi.InfraChange;
+import dev.larder.spi.OnlineRow;
+import dev.larder.spi.OnlineStore;
+import dev.larder.spi.ProgressListener;
+import dev.larder.spi.ViewRead;
+import dev.larder.spi.codec.EntityKeyCodec;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.ValueListOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What pipelining buys on Redis, 500 entity keys × 50 features, all against one local redis-server:
+ * <ul>
+ *   <li>{@code larderPipelined}: Larder's read, one HMGET per key, all pipelined, values decoded;</li>
+ *   <li>{@code rawLettucePipeline}: the floor: raw Lettuce building and pipelining the same HMGETs
+ *       (keys serialized, fields hashed, one flush) and waiting for the replies, without decoding;</li>
+ *   <li>{@code naivePerKey}: Larder's read called once per key, one round trip each;</li>
+ *   <li>{@code fiveViewsOneRequest}: 5 views × 10 features sharing the join key in one
+ *       {@code readViews} (one HMGET per key for all five), against {@code fiveViewsOneByOne}.</li>
+ * </ul>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx2g"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class RedisReadBenchmark {
+    static final int KEYS = 500;
+    static final int FEATURES = 50;
+    static final String PROJECT = "bench";
+
+    private BackendEnvironment env;
+    private OnlineStore store;
+    private FeatureView view;
+    private List<EntityKey> keys;
+    private List<String> featureNames;
+    private final List<ViewRead> fiveViews = new ArrayList<>();
+
+    private RedisClient client;
+    private StatefulRedisConnection<byte[], byte[]> connection;
+    private RedisAsyncCommands<byte[], byte[]> raw;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        env = Environments.start("redis");
+        store = Environments.open(env, PROJECT);
+        view = BenchData.view("redis_read", FEATURES);
+        keys = BenchData.keys(KEYS);
+        featureNames = view.featureNames();
+        List<FeatureView> all = new ArrayList<>(List.of(view));
+        for (int v = 0; v < 5; v++) {
+            FeatureView small = BenchData.view("redis_view_" + v, 10);
+            all.add(small);
+            fiveViews.add(new ViewRead(small, small.featureNames()));
+        }
+        store.update(new InfraChange(all, List.of()));
+        for (FeatureView v : all) store.write(v, BenchData.rows(v, keys, BenchData.EVENT_TIME), ProgressListener.NONE);
+
+        client = RedisClient.create(RedisURI.create("127.0.0.1", env.serverPort()));
+        connection = client.connect(ByteArrayCodec.INSTANCE);
+        raw = connection.async();
+        raw.setAutoFlushCommands(false); // pipelining: queue every command, then one flush
+
+        BenchData.checkComplete("redis pipelined", larderPipelined(), KEYS, featureNames);
+        List<List<OnlineRow>> five = fiveViewsOneRequest();
+        for (int v = 0; v < 5; v++) BenchData.checkComplete("redis view " + v, five.get(v), KEYS, fiveViews.get(v).features());
+        Blackhole bh = new Blackhole("Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.");
+        try {
+            if (rawLettucePipeline(bh) != KEYS * (FEATURES + 1)) throw new IllegalStateException("raw Lettuce pipeline found missing fields");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Benchmark
+    public List<OnlineRow> larderPipelined() {
+        return store.read(view, keys, featureNames);
+    }
+
+    /** Returns the number of non-null fields received, so setup can check the floor reads the same data. */
+    @Benchmark
+    public int rawLettucePipeline(Blackhole bh) throws InterruptedException, ExecutionException {
+        byte[][] fields = new byte[FEATURES + 1][];
+        for (int f = 0; f < FEATURES; f++) fields[f] = EntityKeyCodec.redisField(view.name(), featureNames.get(f));
+        fields[FEATURES] = ("_ts:" + view.name()).getBytes(StandardCharsets.UTF_8);
+        List<RedisFuture<List<byte[]>>> replies = new ArrayList<>(KEYS);
+        for (EntityKey k : keys) {
+            CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(EntityKeyCodec.redisKey(k, PROJECT));
+            for (byte[] f : fields) args.add(f);
+            replies.add(raw.dispatch(CommandType.HMGET, new ValueListOutput<>(ByteArrayCodec.INSTANCE), args));
+        }
+        raw.flushCommands();
+        int present = 0;
+        for (RedisFuture<List<byte[]>> r : replies) {
+            for (byte[] b : r.get()) {
+                if (b != null) present++;
+                bh.consume(b);
+            }
+        }
+        return present;
+    }
+
+    @Benchmark
+    public void naivePerKey(Blackhole bh) {
+        for (EntityKey k : keys) bh.consume(store.read(view, List.of(k), featureNames));
+    }
+
+    @Benchmark
+    public List<List<OnlineRow>> fiveViewsOneRequest() {
+        return store.readViews(fiveViews, keys);
+    }
+
+    @Benchmark
+    public void fiveViewsOneByOne(Blackhole bh) {
+        for (ViewRead r : fiveViews) bh.consume(store.read(r.view(), keys, r.features()));
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        if (connection != null) connection.close();
+        if (client != null) client.shutdown();
+        if (store != null) store.close();
+        if (env != null) env.close();
+    }
+}
