@@ -10,6 +10,7 @@ import dev.larder.spi.OnlineStore;
 import dev.larder.spi.ProgressListener;
 import dev.larder.spi.ViewRead;
 import dev.larder.spi.codec.EntityKeyCodec;
+import dev.larder.testing.net.DelayProxy;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
@@ -26,6 +27,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -34,6 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -49,17 +52,25 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code fiveViewsOneRequest}: 5 views × 10 features sharing the join key in one
  *       {@code readViews} (one HMGET per key for all five), against {@code fiveViewsOneByOne}.</li>
  * </ul>
+ * {@code addedRoundTripMs} 0 connects directly on loopback (a round trip costs tens of microseconds,
+ * so one round trip per key costs little more than its per-request CPU); 1 puts a {@link DelayProxy}
+ * adding 1 ms, a same-region network round trip, in front of the server for every client here.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx2g"})
 @Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
+@Measurement(iterations = 4, time = 1)
 public class RedisReadBenchmark {
     static final int KEYS = 500;
     static final int FEATURES = 50;
     static final String PROJECT = "bench";
+
+    @Param({"0", "1"})
+    public int addedRoundTripMs;
+
+    private DelayProxy proxy;
 
     private BackendEnvironment env;
     private OnlineStore store;
@@ -75,7 +86,12 @@ public class RedisReadBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         env = Environments.start("redis");
-        store = Environments.open(env, PROJECT);
+        int port = env.serverPort();
+        if (addedRoundTripMs > 0) {
+            proxy = DelayProxy.start(port, Duration.ofMillis(addedRoundTripMs));
+            port = proxy.port();
+        }
+        store = Environments.open(env, PROJECT, env.storeOptionsVia(port));
         view = BenchData.view("redis_read", FEATURES);
         keys = BenchData.keys(KEYS);
         featureNames = view.featureNames();
@@ -88,7 +104,7 @@ public class RedisReadBenchmark {
         store.update(new InfraChange(all, List.of()));
         for (FeatureView v : all) store.write(v, BenchData.rows(v, keys, BenchData.EVENT_TIME), ProgressListener.NONE);
 
-        client = RedisClient.create(RedisURI.create("127.0.0.1", env.serverPort()));
+        client = RedisClient.create(RedisURI.create("127.0.0.1", port));
         connection = client.connect(ByteArrayCodec.INSTANCE);
         raw = connection.async();
         raw.setAutoFlushCommands(false); // pipelining: queue every command, then one flush
@@ -152,6 +168,7 @@ public class RedisReadBenchmark {
         if (connection != null) connection.close();
         if (client != null) client.shutdown();
         if (store != null) store.close();
+        if (proxy != null) proxy.close();
         if (env != null) env.close();
     }
 }

@@ -182,36 +182,52 @@ public final class Report {
         md.append('\n');
     }
 
+    private static final List<String> REDIS_METHODS = List.of("rawLettucePipeline", "larderPipelined", "naivePerKey",
+            "fiveViewsOneRequest", "fiveViewsOneByOne");
+
     private void redis() throws IOException {
-        Optional<Row> larder = results.find("RedisReadBenchmark.larderPipelined");
-        Optional<Row> raw = results.find("RedisReadBenchmark.rawLettucePipeline");
-        Optional<Row> naive = results.find("RedisReadBenchmark.naivePerKey");
-        Optional<Row> multi = results.find("RedisReadBenchmark.fiveViewsOneRequest");
-        Optional<Row> multiSep = results.find("RedisReadBenchmark.fiveViewsOneByOne");
-        if (larder.isEmpty()) {
+        String larderName = "RedisReadBenchmark.larderPipelined";
+        List<String> rtts = results.values(larderName, "addedRoundTripMs");
+        if (rtts.isEmpty()) {
             targets.add(new Target("Redis, 500 keys × 50 features: Larder / raw Lettuce pipeline", "–", "≤ 1.15×", null, "no RedisReadBenchmark results in this run"));
             targets.add(new Target("Redis, 500 keys × 50 features: one round trip per key / Larder", "–", "≥ 20×", null, "no RedisReadBenchmark results in this run"));
             return;
         }
         md.append("## Redis: pipelining (`RedisReadBenchmark`, 500 keys × 50 features)\n\n");
-        md.append("| Read | ms per read | Relative to Larder's pipelined read |\n|---|---:|---:|\n");
-        Map<String, Double> chart = new LinkedHashMap<>();
-        for (Optional<Row> r : List.of(raw, larder, naive, multi, multiSep)) {
-            r.ifPresent(row -> {
-                String label = redisLabel(row.shortName());
-                md.append("| ").append(label).append(" | ").append(row.formatted()).append(" | ")
-                        .append(ratio(row.score() / larder.get().score())).append(" |\n");
-                chart.put(redisShortLabel(row.shortName()), row.score());
-            });
+        md.append("ms per read; in brackets, relative to Larder's pipelined read with the same round trip. "
+                + "+0 ms is plain loopback; +1 ms goes through the delay proxy (a same-region network round trip).\n\n");
+        md.append("| Read |");
+        for (String rtt : rtts) md.append(" +").append(rtt).append(" ms |");
+        md.append("\n|---|");
+        for (String rtt : rtts) md.append("---:|");
+        md.append('\n');
+        Map<String, Map<String, Double>> chart = new LinkedHashMap<>();
+        for (String m : REDIS_METHODS) {
+            String name = "RedisReadBenchmark." + m;
+            if (results.of(name).isEmpty()) continue;
+            md.append("| ").append(redisLabel(name)).append(" |");
+            for (String rtt : rtts) {
+                Optional<Row> r = results.find(name, "addedRoundTripMs", rtt);
+                Optional<Row> l = results.find(larderName, "addedRoundTripMs", rtt);
+                md.append(' ').append(r.map(Row::formatted).orElse("–"));
+                if (r.isPresent() && l.isPresent()) md.append(" (").append(ratio(r.get().score() / l.get().score())).append(')');
+                md.append(" |");
+                r.ifPresent(row -> chart.computeIfAbsent("+" + rtt + " ms round trip", x -> new LinkedHashMap<>()).put(redisShortLabel(name), row.score()));
+            }
+            md.append('\n');
         }
         md.append('\n');
-        raw.ifPresent(x -> targets.add(new Target("Redis, 500 keys × 50 features: Larder / raw Lettuce pipeline",
-                ratio(larder.get().score() / x.score()), "≤ 1.15×", larder.get().score() / x.score() <= 1.15, "")));
-        naive.ifPresent(x -> targets.add(new Target("Redis, 500 keys × 50 features: one round trip per key / Larder",
-                ratio(x.score() / larder.get().score()), "≥ 20×", x.score() / larder.get().score() >= 20, "")));
-        Map<String, Map<String, Double>> series = new LinkedHashMap<>();
-        series.put("ms per read", chart);
-        chart("redis-read.png", "Redis, 500 keys (log scale)", "read", "ms per read", series, true);
+        for (String rtt : rtts) {
+            Row larder = results.find(larderName, "addedRoundTripMs", rtt).orElseThrow();
+            String where = rtt.equals("0") ? "loopback" : "+" + rtt + " ms round trip";
+            results.find("RedisReadBenchmark.rawLettucePipeline", "addedRoundTripMs", rtt).ifPresent(x -> targets.add(new Target(
+                    "Redis, 500 keys × 50 features, " + where + ": Larder / raw Lettuce pipeline",
+                    ratio(larder.score() / x.score()), "≤ 1.15×", larder.score() / x.score() <= 1.15, "")));
+            results.find("RedisReadBenchmark.naivePerKey", "addedRoundTripMs", rtt).ifPresent(x -> targets.add(new Target(
+                    "Redis, 500 keys × 50 features, " + where + ": one round trip per key / Larder",
+                    ratio(x.score() / larder.score()), "≥ 20×", x.score() / larder.score() >= 20, "")));
+        }
+        chart("redis-read.png", "Redis, 500 keys × 50 features (log scale)", "read", "ms per read", chart, true);
     }
 
     private static String redisLabel(String shortName) {
