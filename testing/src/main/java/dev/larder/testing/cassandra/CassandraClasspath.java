@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>System properties (set by the module's Surefire configuration):
  * {@code larder.maven.home} (Maven to run; else {@code mvn} on the PATH),
- * {@code larder.maven.repo.local} (the local repository the build uses),
- * {@code larder.maven.offline} ({@code true} when the build runs offline).
+ * {@code larder.maven.repo.local} (the local repository the build uses). Maven runs offline first
+ * and online only when the local repository lacks something.
  */
 public final class CassandraClasspath {
     /** The maven-dependency-plugin that writes the class path; pinned like the project's own. */
@@ -37,7 +37,7 @@ public final class CassandraClasspath {
 
     /**
      * The class path of cassandra-all {@code version}, from {@code cacheDir/classpath-<version>.txt}
-     * when every jar listed there still exists, else resolved with Maven (online unless the build is offline).
+     * when every jar listed there still exists, else resolved with Maven.
      */
     public static String resolve(String version, Path cacheDir) {
         Path cpFile = cacheDir.resolve("classpath-" + version + ".txt");
@@ -48,23 +48,11 @@ public final class CassandraClasspath {
             Path resolveDir = Files.createDirectories(cacheDir.resolve("resolve-" + version));
             Files.writeString(resolveDir.resolve("pom.xml"), pom(version), StandardCharsets.UTF_8);
             Path out = resolveDir.resolve("classpath.txt");
-            Files.deleteIfExists(out);
-            List<String> cmd = new ArrayList<>(List.of(mavenExecutable(), "-B", "-q", "-f", resolveDir.resolve("pom.xml").toString()));
-            if (Boolean.getBoolean("larder.maven.offline")) cmd.add("-o");
-            String repo = System.getProperty("larder.maven.repo.local", "");
-            if (!repo.isBlank()) cmd.add("-Dmaven.repo.local=" + repo);
-            cmd.addAll(List.of(DEPENDENCY_PLUGIN, "-Dmdep.outputFile=" + out, "-Dmdep.includeScope=runtime"));
-            Path log = resolveDir.resolve("mvn.log");
-            Process p = new ProcessBuilder(cmd).directory(resolveDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-            if (!p.waitFor(15, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("Maven did not resolve cassandra-all " + version + " within 15 minutes; log " + log);
-            }
-            if (p.exitValue() != 0 || !Files.isRegularFile(out)) {
+            // Offline first: fast, and enough when the jars are already in the local repository.
+            if (!runMaven(resolveDir, out, true, version) && !runMaven(resolveDir, out, false, version)) {
                 throw new IllegalStateException("Maven could not resolve org.apache.cassandra:cassandra-all:" + version
-                        + " (needed to run a real Cassandra node for the tests; Maven Central must be reachable, or the jars already in the local repository)."
-                        + " Command: " + String.join(" ", cmd) + "\n" + tail(log));
+                        + " (needed to run a real Cassandra node for the tests): Maven Central must be reachable, or the jars already be in the local repository."
+                        + " Log " + resolveDir.resolve("mvn-online.log") + ":\n" + tail(resolveDir.resolve("mvn-online.log")));
             }
             Path tmp = cacheDir.resolve(cpFile.getFileName() + ".tmp");
             Files.copy(out, tmp, StandardCopyOption.REPLACE_EXISTING);
@@ -78,6 +66,23 @@ public final class CassandraClasspath {
         String cp = readValid(cpFile);
         if (cp == null) throw new IllegalStateException("Maven wrote an empty or stale Cassandra class path to " + cpFile);
         return cp;
+    }
+
+    private static boolean runMaven(Path resolveDir, Path out, boolean offline, String version) throws IOException, InterruptedException {
+        Files.deleteIfExists(out);
+        List<String> cmd = new ArrayList<>(List.of(mavenExecutable(), "-B", "-q", "-f", resolveDir.resolve("pom.xml").toString()));
+        if (offline) cmd.add("-o");
+        String repo = System.getProperty("larder.maven.repo.local", "");
+        if (!repo.isBlank()) cmd.add("-Dmaven.repo.local=" + repo);
+        cmd.addAll(List.of(DEPENDENCY_PLUGIN, "-Dmdep.outputFile=" + out, "-Dmdep.includeScope=runtime"));
+        Path log = resolveDir.resolve(offline ? "mvn-offline.log" : "mvn-online.log");
+        Process p = new ProcessBuilder(cmd).directory(resolveDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        if (!p.waitFor(15, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("Maven did not resolve cassandra-all " + version + " within 15 minutes; log " + log);
+        }
+        return p.exitValue() == 0 && Files.isRegularFile(out);
     }
 
     private static String readValid(Path cpFile) {
