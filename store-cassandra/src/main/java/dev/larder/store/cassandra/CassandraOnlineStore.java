@@ -469,12 +469,28 @@ public final class CassandraOnlineStore implements OnlineStore {
         if (e instanceof AllNodesFailedException) {
             List<String> parts = new ArrayList<>();
             ((AllNodesFailedException) e).getAllErrors().forEach((node, errors) -> {
-                String last = errors.isEmpty() ? "failed" : oneLine(errors.get(errors.size() - 1).getMessage());
+                String last = errors.isEmpty() ? "failed" : networkCause(errors.get(errors.size() - 1));
                 parts.add(node.getEndPoint() + ": " + last);
             });
             return "every node failed: " + String.join("; ", parts);
         }
         return oneLine(e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+
+    /** The socket-level reason (e.g. "Connection refused") buried under the driver's wrappers, else the driver's own message. */
+    static String networkCause(Throwable error) {
+        java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>(List.of(error));
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        while (!todo.isEmpty()) {
+            Throwable t = todo.poll();
+            if (!seen.add(t)) continue;
+            if (t instanceof java.net.SocketException || t instanceof java.net.UnknownHostException) {
+                return oneLine(t.getClass().getSimpleName() + ": " + t.getMessage());
+            }
+            if (t.getCause() != null) todo.add(t.getCause());
+            todo.addAll(Arrays.asList(t.getSuppressed()));
+        }
+        return oneLine(error.getMessage());
     }
 
     static String oneLine(String s) {
