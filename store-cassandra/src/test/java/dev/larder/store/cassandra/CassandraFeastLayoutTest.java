@@ -208,4 +208,20 @@ class CassandraFeastLayoutTest {
         assertThat(NODE.logText()).doesNotContain("exceeding specified threshold").doesNotContain("Batch for");
         store.teardown(List.of(view));
     }
+    @Test
+    void protocolV4AndNoCreatedTimeLeaveCreatedTsUnset() {
+        OnlineStore store = store(Map.of("protocol_version", 4));
+        FeatureView view = driverView("fv_v4");
+        store.update(InfraChange.keep(List.of(view)));
+        Instant event = Instant.parse("2026-03-04T05:06:07.250Z");
+        store.write(view, List.of(new FeatureRow(EntityKey.of("driver_id", Value.ofInt64(1001)), Map.of("trips", Value.ofInt64(1)), event)), r -> { });
+        Row r = cql.execute("SELECT entity_key, value, event_ts, created_ts FROM \"" + KEYSPACE + "\".\"" + project + "_fv_v4\"").one();
+        assertThat(r.getString("entity_key")).isEqualTo(KEY_1001_HEX);
+        assertThat(hex(r.getByteBuffer("value"))).isEqualTo(INT64_1_HEX);
+        assertThat(r.getInstant("event_ts")).isEqualTo(event);
+        assertThat(r.isNull("created_ts")).as("created_ts unset, as Feast leaves it").isTrue();
+        assertThat(store.read(view, List.of(EntityKey.of("driver_id", Value.ofInt64(1001))), List.of("trips")).get(0).values())
+                .containsOnly(Map.entry("trips", Value.ofInt64(1)));
+        store.teardown(List.of(view));
+    }
 }
