@@ -13,6 +13,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClientBuilder;
@@ -78,6 +79,7 @@ public final class DynamoDBOnlineStore implements OnlineStore {
     private final DynamoDBStoreConfig config;
     private final DynamoDbAsyncClient client;
     private final AwsCredentialsProvider ownCredentials;
+    private final SdkEventLoopGroup eventLoops;
     private final Backoff backoff;
     private volatile boolean closed;
 
@@ -88,7 +90,10 @@ public final class DynamoDBOnlineStore implements OnlineStore {
         // session_based_auth: true gives the store a credentials provider (and credential cache) of its
         // own, like boto3.Session(); false shares the SDK's process-wide default provider.
         this.ownCredentials = config.sessionBasedAuth() ? DefaultCredentialsProvider.builder().build() : null;
+        // The store's own event loops: closing the SDK's shared group waits out a 2 s quiet period.
+        this.eventLoops = SdkEventLoopGroup.builder().build();
         NettyNioAsyncHttpClient.Builder http = NettyNioAsyncHttpClient.builder()
+                .eventLoopGroup(eventLoops)
                 .maxConcurrency(config.maxPoolConnections())
                 .connectionTimeout(config.connectTimeout())
                 .readTimeout(config.readTimeout())
@@ -500,6 +505,8 @@ public final class DynamoDBOnlineStore implements OnlineStore {
         if (closed) return;
         closed = true;
         client.close();
+        // Without waiting: in-flight work was failed by the client's close.
+        eventLoops.eventLoopGroup().shutdownGracefully(0, 5, java.util.concurrent.TimeUnit.SECONDS);
         if (ownCredentials instanceof AutoCloseable) {
             try {
                 ((AutoCloseable) ownCredentials).close();

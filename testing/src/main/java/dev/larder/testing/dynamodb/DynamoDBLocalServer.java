@@ -10,7 +10,9 @@ import java.util.Map;
 
 /**
  * DynamoDB Local ({@code com.amazonaws:DynamoDBLocal}) as a real HTTP server inside the test JVM,
- * in memory, on a free port; clients reach it on 127.0.0.1 only.
+ * in memory, on a free port; clients reach it on 127.0.0.1 only. With {@code -sharedDb}: every
+ * client sees the same tables whatever its credentials and region (DynamoDB Local otherwise keeps
+ * a database per access key and region).
  *
  * <p>A module that uses this launcher declares {@code com.amazonaws:DynamoDBLocal} itself (test
  * scope): it is optional here so nobody else pulls it in. Surefire should set the environment
@@ -59,7 +61,7 @@ public final class DynamoDBLocalServer implements AutoCloseable {
             DynamoDBProxyServer server;
             try {
                 server = ServerRunner.createServerFromCommandLineArgs(
-                        new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
+                        new String[] {"-inMemory", "-sharedDb", "-port", Integer.toString(port), "-disableTelemetry"});
                 server.start();
             } catch (Exception e) {
                 // Most likely another process took the port between find() and start(): try another one.
