@@ -9,7 +9,6 @@ import dev.larder.spi.OnlineStore;
 import dev.larder.spi.PlannedChange;
 import dev.larder.spi.ProgressListener;
 import dev.larder.spi.codec.EntityKeyCodec;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
@@ -78,7 +77,7 @@ public final class DynamoDBOnlineStore implements OnlineStore {
     private final String project;
     private final DynamoDBStoreConfig config;
     private final DynamoDbAsyncClient client;
-    private final AwsCredentialsProvider ownCredentials;
+    private final DefaultCredentialsProvider credentials; // ours: the client does not close it
     private final SdkEventLoopGroup eventLoops;
     private final Backoff backoff;
     private volatile boolean closed;
@@ -87,9 +86,9 @@ public final class DynamoDBOnlineStore implements OnlineStore {
         this.project = project;
         this.config = config;
         this.backoff = Backoff.upTo(config.unprocessedRetryTimeout());
-        // session_based_auth: true gives the store a credentials provider (and credential cache) of its
-        // own, like boto3.Session(); false shares the SDK's process-wide default provider.
-        this.ownCredentials = config.sessionBasedAuth() ? DefaultCredentialsProvider.builder().build() : null;
+        // Both walk the SDK's default chain. session_based_auth: true also refreshes temporary (session)
+        // credentials in the background before they expire, so no request waits on a refresh.
+        this.credentials = DefaultCredentialsProvider.builder().asyncCredentialUpdateEnabled(config.sessionBasedAuth()).build();
         // The store's own event loops: closing the SDK's shared group waits out a 2 s quiet period.
         this.eventLoops = SdkEventLoopGroup.builder().build();
         NettyNioAsyncHttpClient.Builder http = NettyNioAsyncHttpClient.builder()
@@ -101,7 +100,7 @@ public final class DynamoDBOnlineStore implements OnlineStore {
         DynamoDbAsyncClientBuilder builder = DynamoDbAsyncClient.builder()
                 .region(Region.of(config.region()))
                 .httpClientBuilder(http)
-                .credentialsProvider(ownCredentials != null ? ownCredentials : DefaultCredentialsProvider.create())
+                .credentialsProvider(credentials)
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
                         .maxAttempts(config.totalMaxRetryAttempts()).build()));
         if (config.endpointUrl() != null) {
@@ -241,9 +240,10 @@ public final class DynamoDBOnlineStore implements OnlineStore {
         String table = tableName(view);
         Map<String, Latest> latest = new LinkedHashMap<>();
         for (FeatureRow row : rows) {
-            Latest l = latest.get(EntityKeyCodec.entityId(row.entityKey()));
+            String id = EntityKeyCodec.entityId(row.entityKey());
+            Latest l = latest.get(id);
             if (l == null) {
-                latest.put(EntityKeyCodec.entityId(row.entityKey()), new Latest(row));
+                latest.put(id, new Latest(row));
             } else {
                 l.rows++;
                 if (!isOlder(row, l.row)) l.row = row; // ties: the later row in the batch wins, as in Feast
@@ -507,13 +507,7 @@ public final class DynamoDBOnlineStore implements OnlineStore {
         client.close();
         // Without waiting: in-flight work was failed by the client's close.
         eventLoops.eventLoopGroup().shutdownGracefully(0, 5, java.util.concurrent.TimeUnit.SECONDS);
-        if (ownCredentials instanceof AutoCloseable) {
-            try {
-                ((AutoCloseable) ownCredentials).close();
-            } catch (Exception ignored) {
-                // nothing to release that matters at close
-            }
-        }
+        credentials.close();
     }
 
     @Override

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * @param maxReadWorkers            BatchGetItem requests in flight per read call, at least 1 (default 10; 1 is the sequential baseline)
  * @param consistentReads           strongly consistent reads (default false: eventually consistent, half the read cost)
  * @param tags                      tags applied to the tables {@code update} creates (default none)
- * @param sessionBasedAuth          false (default): the SDK's shared default credentials provider; true: a credentials provider of the store's own (see the docs)
+ * @param sessionBasedAuth          credentials always come from the SDK's default chain; true (default false) also refreshes
+ *                                  temporary session credentials in the background before they expire (see the docs)
  * @param maxPoolConnections        HTTP connections of the store's client (default 50)
  * @param connectTimeout            TCP connect timeout (default 5 s)
  * @param readTimeout               how long a request may wait for response bytes (default 10 s)

@@ -144,6 +144,13 @@ class DynamoDBBatchReadTest {
     }
 
     @Test
+    void sessionBasedAuthReadsThroughTheDefaultChainToo() {
+        try (DynamoDBOnlineStore s = store(Map.of("session_based_auth", true))) {
+            assertThat(s.read(DRIVERS, List.of(driver(4)), List.of("trips")).get(0).values()).isEqualTo(Map.of("trips", Value.ofInt64(4001)));
+        }
+    }
+
+    @Test
     void aSingleBatchTakesTheFastPathAndKeepsOrder() {
         List<EntityKey> keys = List.of(driver(5), driver(WRITTEN + 1), driver(3), driver(5));
         List<OnlineRow> got = store.read(DRIVERS, keys, List.of("trips"));
