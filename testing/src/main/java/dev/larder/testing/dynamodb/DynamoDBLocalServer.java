@@ -12,7 +12,8 @@ import java.util.Map;
  * DynamoDB Local ({@code com.amazonaws:DynamoDBLocal}) as a real HTTP server inside the test JVM,
  * in memory, on a free port; clients reach it on 127.0.0.1 only. With {@code -sharedDb}: every
  * client sees the same tables whatever its credentials and region (DynamoDB Local otherwise keeps
- * a database per access key and region).
+ * a database per access key and region). DynamoDB Local binds all interfaces; send it traffic on
+ * 127.0.0.1 only ({@link #endpoint()}).
  *
  * <p>A module that uses this launcher declares {@code com.amazonaws:DynamoDBLocal} itself (test
  * scope): it is optional here so nobody else pulls it in. Surefire should set the environment
