@@ -43,8 +43,18 @@ public record DynamoDBStoreConfig(String region, URI endpointUrl, String tableNa
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
 
+    /** For code that builds a config directly (tools, benchmarks); YAML goes through {@link #from}, which names the option at fault. */
     public DynamoDBStoreConfig {
+        java.util.Objects.requireNonNull(region, "region");
+        java.util.Objects.requireNonNull(tableNameTemplate, "tableNameTemplate");
         tags = Map.copyOf(tags);
+        if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) throw new IllegalArgumentException("batch_size " + batchSize + " is out of range (allowed: 1 to 100)");
+        if (maxReadWorkers < 1 || maxWriteWorkers < 1 || maxPoolConnections < 1 || totalMaxRetryAttempts < 1) {
+            throw new IllegalArgumentException("max_read_workers, max_write_workers, max_pool_connections and total_max_retry_attempts must be at least 1");
+        }
+        for (Duration d : new Duration[] {connectTimeout, readTimeout, unprocessedRetryTimeout}) {
+            if (d == null || d.isZero() || d.isNegative()) throw new IllegalArgumentException("timeouts must be greater than zero");
+        }
     }
 
     /** Reads and validates every option; problems (unknown keys included) are reported together. */

@@ -119,6 +119,16 @@ class DynamoDBStoreConfigTest {
     }
 
     @Test
+    void aConfigBuiltInCodeIsCheckedToo() {
+        assertThatThrownBy(() -> new DynamoDBStoreConfig("us-east-1", null, "{table_name}", 101, 1, false, Map.of(), false, 1,
+                Duration.ofSeconds(1), Duration.ofSeconds(1), 1, true, 1, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batch_size 101");
+        assertThatThrownBy(() -> new DynamoDBStoreConfig("us-east-1", null, "{table_name}", 100, 0, false, Map.of(), false, 1,
+                Duration.ofSeconds(1), Duration.ofSeconds(1), 1, true, 1, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max_read_workers");
+    }
+
+    @Test
     void allProblemsAreReportedAtOnce() {
         ConfigException e = problems(Map.of("batch_size", 0, "max_read_workers", 0, "nope", 1));
         assertThat(e.problems()).hasSize(4);
