@@ -25,6 +25,10 @@ public final class Environments {
                 return new SqliteEnvironment();
             case "redis":
                 return new RedisEnvironment();
+            case "dynamodb":
+                return new DynamoDbEnvironment();
+            case "cassandra":
+                return new CassandraEnvironment();
             case "bigtable":
                 return new BigtableEnvironment();
             default:
