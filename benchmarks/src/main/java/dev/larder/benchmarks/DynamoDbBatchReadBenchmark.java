@@ -33,13 +33,14 @@ import java.util.concurrent.TimeUnit;
  * Sequential against parallel BatchGetItem: one read of 500 keys with {@code batch_size} 100 (five
  * batches) and {@code max_read_workers} batches in flight, through a {@link DelayProxy} that adds
  * {@code addedRoundTripMs} to every round trip (also at 0, so that only the delay differs). The
- * report divides the {@code maxReadWorkers} 1 score by the others, from the same run.
+ * report divides the {@code maxReadWorkers} 1 score by the others, from the same run. DynamoDB
+ * Local runs in the fork and JIT-compiles with it, hence the longer warm-up.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx2g"})
-@Warmup(iterations = 2, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx2g", Jvm.QUICK_EXIT, Jvm.QUICK_EXIT_STEP})
+@Warmup(iterations = 4, time = 2)
 @Measurement(iterations = 3, time = 2)
 public class DynamoDbBatchReadBenchmark {
     static final int KEYS = 500;

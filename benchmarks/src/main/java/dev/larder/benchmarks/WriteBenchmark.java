@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @OperationsPerInvocation(WriteBenchmark.ROWS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx3g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx3g", Jvm.QUICK_EXIT, Jvm.QUICK_EXIT_STEP})
 @Warmup(iterations = 1)
 @Measurement(iterations = 1)
 public class WriteBenchmark {
