@@ -13,6 +13,7 @@ import dev.larder.spi.ValueType;
 import dev.larder.spi.codec.EntityKeyCodec;
 import dev.larder.spi.codec.Timestamps;
 import dev.larder.spi.codec.ValueCodec;
+import dev.larder.spi.support.DistinctKeys;
 import org.sqlite.SQLiteConfig;
 
 import java.io.IOException;
@@ -27,7 +28,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -160,58 +160,48 @@ public final class SqliteOnlineStore implements OnlineStore {
 
     @Override
     public List<OnlineRow> read(FeatureView view, List<EntityKey> keys, List<String> features) {
-        OnlineRow[] out = new OnlineRow[keys.size()];
-        Arrays.fill(out, OnlineRow.ABSENT);
+        DistinctKeys distinct = DistinctKeys.of(keys);
+        OnlineRow[] found = new OnlineRow[distinct.size()];
         if (keys.isEmpty() || features.isEmpty()) {
-            return Arrays.asList(out);
+            return distinct.expand(found);
         }
-        // Distinct serialized keys, each with the request positions that asked for it.
-        Map<ByteBuffer, int[]> positions = new HashMap<>();
-        List<byte[]> distinct = new ArrayList<>();
-        for (int i = 0; i < keys.size(); i++) {
-            byte[] k = EntityKeyCodec.serialize(keys.get(i));
-            ByteBuffer bb = ByteBuffer.wrap(k);
-            int[] prev = positions.get(bb);
-            if (prev == null) {
-                positions.put(bb, new int[] {i});
-                distinct.add(k);
-            } else {
-                int[] grown = Arrays.copyOf(prev, prev.length + 1);
-                grown[prev.length] = i;
-                positions.put(bb, grown);
-            }
+        List<byte[]> serialized = new ArrayList<>(distinct.size());
+        Map<ByteBuffer, Integer> index = new HashMap<>(distinct.size() * 2);
+        for (EntityKey k : distinct.keys()) {
+            byte[] bytes = EntityKeyCodec.serialize(k);
+            index.put(ByteBuffer.wrap(bytes), serialized.size());
+            serialized.add(bytes);
         }
         Connection c = borrow();
         try {
-            for (int from = 0; from < distinct.size(); from += READ_CHUNK) {
-                List<byte[]> chunk = distinct.subList(from, Math.min(distinct.size(), from + READ_CHUNK));
-                readChunk(c, view, chunk, features, positions, out);
+            for (int from = 0; from < serialized.size(); from += READ_CHUNK) {
+                readChunk(c, view, serialized.subList(from, Math.min(serialized.size(), from + READ_CHUNK)), features, index, found);
             }
         } catch (SQLException e) {
             throw failure("read " + keys.size() + " keys from " + tableName(view), e);
         } finally {
             release(c);
         }
-        return Arrays.asList(out);
+        return distinct.expand(found);
     }
 
     private void readChunk(Connection c, FeatureView view, List<byte[]> chunk, List<String> features,
-                           Map<ByteBuffer, int[]> positions, OnlineRow[] out) throws SQLException {
+                           Map<ByteBuffer, Integer> index, OnlineRow[] found) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT entity_key, feature_name, value, event_ts FROM ")
                 .append(quote(tableName(view))).append(" WHERE entity_key IN (");
         appendPlaceholders(sql, chunk.size());
         sql.append(") AND feature_name IN (");
         appendPlaceholders(sql, features.size());
         sql.append(')');
-        Map<ByteBuffer, Map<String, Value>> values = new HashMap<>();
-        Map<ByteBuffer, Instant> times = new HashMap<>();
+        Map<Integer, Map<String, Value>> values = new HashMap<>();
+        Map<Integer, Instant> times = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int p = 1;
             for (byte[] k : chunk) ps.setBytes(p++, k);
             for (String f : features) ps.setString(p++, f);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    ByteBuffer key = ByteBuffer.wrap(rs.getBytes(1));
+                    Integer key = index.get(ByteBuffer.wrap(rs.getBytes(1)));
                     values.computeIfAbsent(key, k -> new HashMap<>()).put(rs.getString(2), ValueCodec.decode(rs.getBytes(3)));
                     Instant t = Timestamps.parsePython(rs.getString(4));
                     // Rows of one entity may carry different event times (per-feature upserts); report the latest.
@@ -219,9 +209,8 @@ public final class SqliteOnlineStore implements OnlineStore {
                 }
             }
         }
-        for (Map.Entry<ByteBuffer, Map<String, Value>> e : values.entrySet()) {
-            OnlineRow row = OnlineRow.of(times.get(e.getKey()), e.getValue());
-            for (int i : positions.get(e.getKey())) out[i] = row;
+        for (Map.Entry<Integer, Map<String, Value>> e : values.entrySet()) {
+            found[e.getKey()] = OnlineRow.of(times.get(e.getKey()), e.getValue());
         }
     }
 
