@@ -232,14 +232,18 @@ public final class DuckDbSource implements AutoCloseable {
         List<String> select = new ArrayList<>();
         List<String> keyCols = new ArrayList<>();
         List<Field> keyFields = view.isEntityless() ? List.of() : view.joinKeys();
-        for (Field k : keyFields) {
+        List<String> order = new ArrayList<>();
+        for (int i = 0; i < keyFields.size(); i++) {
+            Field k = keyFields.get(i);
             String expr = convert(file, columns, k, "join key '" + k.name() + "'", problems);
-            select.add(expr == null ? "NULL" : expr);
+            select.add((expr == null ? "NULL" : expr) + " AS __k" + i);
             keyCols.add(quote(k.name()));
+            order.addAll(serializedOrder("__k" + i, k.type()));
         }
-        for (Field f : view.features()) {
+        for (int i = 0; i < view.features().size(); i++) {
+            Field f = view.features().get(i);
             String expr = convert(file, columns, f, "feature '" + view.name() + ":" + f.name() + "'", problems);
-            select.add(expr == null ? "NULL" : expr);
+            select.add((expr == null ? "NULL" : expr) + " AS __f" + i);
         }
         String ts = timeExpr(file, columns, src.timestampField(), "timestamp_field", problems);
         String created = src.createdTimestampColumn() == null ? "CAST(NULL AS BIGINT)"
@@ -247,14 +251,17 @@ public final class DuckDbSource implements AutoCloseable {
         if (!problems.isEmpty()) {
             throw new LarderException(where + String.join(System.lineSeparator() + where, problems));
         }
-        StringBuilder sql = new StringBuilder("CREATE OR REPLACE TEMP TABLE ").append(TEMP).append(" AS SELECT ");
+        StringBuilder sql = new StringBuilder("CREATE OR REPLACE TEMP TABLE ").append(TEMP).append(" AS SELECT * FROM (SELECT ");
         sql.append(String.join(", ", select));
         sql.append(", __ts, __created FROM (SELECT *, ").append(ts).append(" AS __ts, ").append(created).append(" AS __created FROM ")
                 .append(reader).append(") WHERE __ts BETWEEN ").append(Timestamps.toMicros(start)).append(" AND ").append(Timestamps.toMicros(end));
         for (String k : keyCols) sql.append(" AND ").append(k).append(" IS NOT NULL");
         sql.append(" QUALIFY row_number() OVER (");
         if (!keyCols.isEmpty()) sql.append("PARTITION BY ").append(String.join(", ", keyCols)).append(' ');
-        sql.append("ORDER BY __ts DESC, __created DESC NULLS LAST) = 1");
+        sql.append("ORDER BY __ts DESC, __created DESC NULLS LAST) = 1)");
+        // Rows leave in the byte order of their serialized entity keys, so B-tree stores (SQLite's
+        // primary key and entity-key index) append pages instead of inserting at random places.
+        if (!order.isEmpty()) sql.append(" ORDER BY ").append(String.join(", ", order));
         long count;
         try (Statement st = conn.createStatement()) {
             st.execute(sql.toString());
@@ -266,6 +273,36 @@ public final class DuckDbSource implements AutoCloseable {
             throw new LarderException(where + "converting " + file + " to the view's types failed: " + firstLine(e), e);
         }
         return new Selection(view, file, count, "");
+    }
+
+    /**
+     * Sort expressions giving the memcmp order of Feast's serialized value of a join key: fixed
+     * width integers are little-endian (so their bytes are compared lowest first), strings and
+     * bytes are a little-endian length followed by the bytes.
+     */
+    static List<String> serializedOrder(String col, ValueType type) {
+        switch (type) {
+            case INT64:
+            case UNIX_TIMESTAMP:
+                return List.of(byteSwapped(col, 8));
+            case INT32:
+                return List.of(byteSwapped(col, 4));
+            case STRING:
+                return List.of(byteSwapped("octet_length(encode(" + col + "))", 4), "encode(" + col + ")");
+            case BYTES:
+                return List.of(byteSwapped("octet_length(" + col + ")", 4), col);
+            default:
+                return List.of(col);
+        }
+    }
+
+    /** The value's low {@code bytes} bytes reversed into an unsigned number: comparing it compares the LE bytes. */
+    private static String byteSwapped(String col, int bytes) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < bytes; i++) {
+            parts.add("(CAST((CAST(" + col + " AS BIGINT) >> " + (8 * i) + ") & 255 AS UBIGINT) << " + (8 * (bytes - 1 - i)) + ")");
+        }
+        return "(" + String.join(" | ", parts) + ")";
     }
 
     private static String reader(SourceDefinition src, Path file) {

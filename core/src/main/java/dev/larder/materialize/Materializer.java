@@ -4,6 +4,7 @@ import dev.larder.LarderException;
 import dev.larder.definitions.FeatureViewDefinition;
 import dev.larder.registry.Registry;
 import dev.larder.registry.Repository;
+import dev.larder.spi.FeatureRow;
 import dev.larder.spi.FeatureView;
 import dev.larder.spi.OnlineStore;
 
@@ -14,6 +15,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Loads the latest offline rows of applied views into the online store. A view's watermark (its
@@ -98,18 +105,70 @@ public final class Materializer {
                 return r;
             }
             listener.viewStarted(view.name(), start, end, sel.count());
-            long[] written = {0};
-            sel.forEachBatch(batchSize, batch -> {
-                store.write(view, batch, n -> { });
-                written[0] += batch.size();
-                listener.rowsWritten(view.name(), batch.size());
-            });
+            long written = writePipelined(sel, view, batchSize);
             repo.recordMaterialized(view.name(), new Registry.Interval(start, end));
-            String note = written[0] == 0 ? "no rows with event time in [" + start + ", " + end + "]" : "";
-            ViewResult r = new ViewResult(view.name(), start, end, written[0], Duration.ofNanos(System.nanoTime() - began), note);
+            String note = written == 0 ? "no rows with event time in [" + start + ", " + end + "]" : "";
+            ViewResult r = new ViewResult(view.name(), start, end, written, Duration.ofNanos(System.nanoTime() - began), note);
             listener.viewFinished(r);
             return r;
         }
+    }
+
+    private static final List<FeatureRow> END_OF_ROWS = List.of();
+
+    /**
+     * Reads and converts the next batch on a second thread while this one writes the previous
+     * batch: reading the source and writing the store overlap instead of taking turns.
+     */
+    private long writePipelined(DuckDbSource.Selection sel, FeatureView view, int batchSize) {
+        BlockingQueue<List<FeatureRow>> queue = new ArrayBlockingQueue<>(2);
+        AtomicReference<RuntimeException> readFailure = new AtomicReference<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread reader = new Thread(() -> {
+            try {
+                sel.forEachBatch(batchSize, batch -> offer(queue, batch, stop));
+            } catch (RuntimeException e) {
+                if (!stop.get()) readFailure.set(e);
+            } finally {
+                offer(queue, END_OF_ROWS, stop);
+            }
+        }, "larder-materialize-read");
+        reader.setDaemon(true);
+        reader.start();
+        long written = 0;
+        try {
+            while (true) {
+                List<FeatureRow> batch = queue.take();
+                if (batch == END_OF_ROWS) break;
+                store.write(view, batch, n -> { });
+                written += batch.size();
+                listener.rowsWritten(view.name(), batch.size());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LarderException("Materialization of '" + view.name() + "' was interrupted", e);
+        } finally {
+            stop.set(true);
+            queue.clear();
+            try {
+                reader.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (readFailure.get() != null) throw readFailure.get();
+        return written;
+    }
+
+    private static void offer(BlockingQueue<List<FeatureRow>> queue, List<FeatureRow> batch, AtomicBoolean stop) {
+        try {
+            while (!stop.get()) {
+                if (queue.offer(batch, 100, TimeUnit.MILLISECONDS)) return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (batch != END_OF_ROWS) throw new CancellationException("writing stopped");
     }
 
     public Clock clock() {
