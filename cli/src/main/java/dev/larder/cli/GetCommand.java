@@ -5,6 +5,8 @@ import dev.larder.FeatureRef;
 import dev.larder.FeatureStore;
 import dev.larder.LarderException;
 import dev.larder.OnlineResponse;
+import dev.larder.registry.Repository;
+import dev.larder.spi.FeatureView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -53,7 +55,9 @@ final class GetCommand implements Callable<Integer> {
         if (rows.isEmpty()) {
             throw new LarderException("No entity rows: give --entity KEY=VALUE (repeatable) or --entities-file FILE");
         }
-        try (FeatureStore store = FeatureStore.open(cli.repo())) {
+        Repository repo = Repository.open(cli.repo());
+        List<FeatureView> views = repo.appliedRegistry().featureViews();
+        try (FeatureStore store = FeatureStore.builder().config(repo.config()).views(views).clock(cli.clock).build()) {
             OnlineResponse r = store.getOnlineFeatures(features, rows, fullFeatureNames);
             if (output == Output.json) {
                 cli.out.println(FeastJson.render(r));

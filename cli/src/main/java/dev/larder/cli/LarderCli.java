@@ -80,6 +80,14 @@ public final class LarderCli implements Runnable {
             err.flush();
             return 1;
         });
+        // Usage errors: the message, suggestions for a mistyped command, then the command's help; exit 2.
+        cl.setParameterExceptionHandler((ex, badArgs) -> {
+            err.println(ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            ex.getCommandLine().usage(err);
+            err.flush();
+            return 2;
+        });
         int code = cl.execute(args);
         out.flush();
         err.flush();
