@@ -190,6 +190,58 @@ class CliTest {
                 .isEqualTo("[{\"start\":\"2024-01-01T00:00:00Z\",\"end\":\"2024-01-02T00:00:00Z\"}]");
     }
 
+    @Test
+    void bulkMaterializationStoresEveryRowInFeastsLayout() throws Exception {
+        Path r = tmp.resolve("bulk");
+        Files.createDirectories(r.resolve("data"));
+        Files.writeString(r.resolve("feature_store.yaml"), "project: bulk\n");
+        Files.writeString(r.resolve("features.yaml"), """
+                entities: [{name: item, join_keys: [item_id], value_type: INT64}]
+                feature_views:
+                  - name: items
+                    entities: [item]
+                    schema: [{name: score, dtype: Float32}, {name: label, dtype: String}, {name: n, dtype: Int64}]
+                    source: {path: data/items.parquet, timestamp_field: ts, created_timestamp_column: created}
+                """);
+        // 2,000 entities: most go through the multi-entity statements, the last few one stored row at a time.
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+            st.execute("COPY (SELECT i AS item_id, TIMESTAMP '2024-01-01 00:00:00' + i * INTERVAL 1 SECOND AS ts,"
+                    + " TIMESTAMP '2024-02-01 00:00:00.5' AS created, CAST(i / 4 AS FLOAT) AS score,"
+                    + " CASE WHEN i % 7 = 0 THEN NULL ELSE 'label-' || i END AS label, i * 1000 AS n FROM range(0, 2000) t(i))"
+                    + " TO '" + r.resolve("data/items.parquet") + "' (FORMAT PARQUET)");
+        }
+        repo = r;
+        ok(inRepo("apply"));
+        assertThat(ok(inRepo("materialize", "2024-01-01", "2024-01-02")).out()).contains("wrote 2,000 rows");
+        Path db = r.resolve("data/online.db");
+        assertThat(sqliteCount(db, "SELECT count(*) FROM bulk_items")).isEqualTo(6000);
+        assertThat(sqliteCount(db, "SELECT count(*) FROM bulk_items WHERE feature_name = 'label' AND value_text IS NOT NULL")).isEqualTo(2000 - 286);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+            for (long i : new long[] {0, 1, 999, 1985, 1999}) {
+                byte[] key = dev.larder.spi.codec.EntityKeyCodec.serialize(dev.larder.spi.EntityKey.of("item_id", dev.larder.spi.Value.ofInt64(i)));
+                try (ResultSet rs = st.executeQuery("SELECT feature_name, value, value_text, event_ts, created_ts, vector_value FROM bulk_items"
+                        + " WHERE entity_key = x'" + java.util.HexFormat.of().formatHex(key) + "' ORDER BY feature_name")) {
+                    List<String> seen = new ArrayList<>();
+                    while (rs.next()) {
+                        String f = rs.getString(1);
+                        seen.add(f);
+                        dev.larder.spi.Value expected = switch (f) {
+                            case "score" -> dev.larder.spi.Value.ofFloat(i / 4f);
+                            case "label" -> i % 7 == 0 ? dev.larder.spi.Value.UNSET : dev.larder.spi.Value.ofString("label-" + i);
+                            default -> dev.larder.spi.Value.ofInt64(i * 1000);
+                        };
+                        assertThat(rs.getBytes(2)).as("item %d %s", i, f).isEqualTo(dev.larder.spi.codec.ValueCodec.encode(expected));
+                        assertThat(rs.getString(3)).isEqualTo(f.equals("label") && i % 7 != 0 ? "label-" + i : null);
+                        assertThat(rs.getString(4)).isEqualTo(dev.larder.spi.codec.Timestamps.sqliteText(Instant.parse("2024-01-01T00:00:00Z").plusSeconds(i)));
+                        assertThat(rs.getString(5)).isEqualTo("2024-02-01 00:00:00.500000");
+                        assertThat(rs.getBytes(6)).isNull();
+                    }
+                    assertThat(seen).containsExactly("label", "n", "score");
+                }
+            }
+        }
+    }
+
     private static void writeItems(Path r, boolean withNull) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
             st.execute("COPY (SELECT i AS item_id, TIMESTAMP '2024-01-01 12:00:00' AS ts, CASE WHEN i = 255 AND " + withNull

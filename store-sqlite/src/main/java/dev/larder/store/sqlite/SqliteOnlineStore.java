@@ -3,6 +3,7 @@ package dev.larder.store.sqlite;
 import dev.larder.spi.EntityKey;
 import dev.larder.spi.FeatureRow;
 import dev.larder.spi.FeatureView;
+import dev.larder.spi.Field;
 import dev.larder.spi.InfraChange;
 import dev.larder.spi.OnlineRow;
 import dev.larder.spi.OnlineStore;
@@ -115,46 +116,12 @@ public final class SqliteOnlineStore implements OnlineStore {
             checkOpen();
             try {
                 writer.setAutoCommit(false);
-                try (PreparedStatement multi = writer.prepareStatement(upsertSql(table, ROWS_PER_STATEMENT));
-                     PreparedStatement single = writer.prepareStatement(upsertSql(table, 1))) {
-                    long total = 0;
-                    for (FeatureRow row : rows) total += row.values().size();
-                    // Full multi-row statements first, then the remainder one stored row at a time.
-                    long inMulti = total - total % ROWS_PER_STATEMENT;
-                    long index = 0;
-                    int bound = 0;
-                    String eventText = null;
-                    Instant lastEvent = null;
-                    String createdText = null;
-                    Instant lastCreated = null;
-                    for (FeatureRow row : rows) {
-                        byte[] key = EntityKeyCodec.serialize(row.entityKey());
-                        // Rows of a batch often share their times: format each distinct time once.
-                        if (!row.eventTime().equals(lastEvent)) {
-                            lastEvent = row.eventTime();
-                            eventText = Timestamps.sqliteText(lastEvent);
-                        }
-                        Instant created = row.createdTime();
-                        if (created != null && !created.equals(lastCreated)) {
-                            lastCreated = created;
-                            createdText = Timestamps.sqliteText(created);
-                        }
-                        String createdTs = created == null ? null : createdText;
-                        for (Map.Entry<String, Value> f : row.values().entrySet()) {
-                            if (index++ < inMulti) {
-                                bind(multi, bound * PARAMS, key, f.getKey(), f.getValue(), eventText, createdTs);
-                                if (++bound == ROWS_PER_STATEMENT) {
-                                    multi.executeUpdate();
-                                    bound = 0;
-                                }
-                            } else {
-                                bind(single, 0, key, f.getKey(), f.getValue(), eventText, createdTs);
-                                single.addBatch();
-                            }
-                        }
-                    }
-                    if (total > inMulti) single.executeBatch();
-                }
+                // Rows carrying exactly the view's features (what materialization writes) go through a
+                // statement that binds each entity key and time once; other rows, and the last few, one stored row at a time.
+                int perStatement = Math.max(1, TEMPLATE_STORED_ROWS / Math.max(1, view.features().size()));
+                int templated = allHaveEveryFeature(view, rows) ? rows.size() - rows.size() % perStatement : 0;
+                if (templated > 0) writeTemplated(view, table, rows.subList(0, templated), perStatement);
+                if (templated < rows.size()) writeGeneric(table, rows.subList(templated, rows.size()));
                 writer.commit();
             } catch (SQLException e) {
                 rollbackQuietly();
@@ -170,6 +137,109 @@ public final class SqliteOnlineStore implements OnlineStore {
         progress.rowsWritten(rows.size());
     }
 
+    /** Stored rows (entity x feature) per templated statement. */
+    static final int TEMPLATE_STORED_ROWS = 200;
+
+    private static boolean allHaveEveryFeature(FeatureView view, List<FeatureRow> rows) {
+        List<Field> features = view.features();
+        for (FeatureRow row : rows) {
+            if (row.values().size() != features.size()) return false;
+            int i = 0;
+            for (String name : row.values().keySet()) {
+                if (!name.equals(features.get(i++).name())) return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * One statement for {@code perEntity} entities: per entity, the key, event time and created time
+     * are bound once (numbered parameters used by each of its feature rows), feature names are SQL
+     * literals, and value_text is bound only for STRING features.
+     */
+    private void writeTemplated(FeatureView view, String table, List<FeatureRow> rows, int perStatement) throws SQLException {
+        List<Field> features = view.features();
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(table)
+                .append(" (entity_key, feature_name, value, value_text, vector_value, event_ts, created_ts) VALUES ");
+        int p = 1;
+        boolean first = true;
+        for (int e = 0; e < perStatement; e++) {
+            int key = p++, event = p++, created = p++;
+            for (Field f : features) {
+                sql.append(first ? "" : ", ").append("(?").append(key).append(", '")
+                        .append(f.name().replace("'", "''")).append("', ?").append(p++).append(", ");
+                if (f.type() == ValueType.STRING) sql.append('?').append(p++);
+                else sql.append("NULL");
+                sql.append(", NULL, ?").append(event).append(", ?").append(created).append(')');
+                first = false;
+            }
+        }
+        sql.append(upsertTail(table));
+        try (PreparedStatement ps = writer.prepareStatement(sql.toString())) {
+            int inStatement = 0;
+            p = 1;
+            String eventText = null;
+            Instant lastEvent = null;
+            String createdText = null;
+            Instant lastCreated = null;
+            for (FeatureRow row : rows) {
+                // Rows often share their times: format each distinct time once.
+                if (!row.eventTime().equals(lastEvent)) {
+                    lastEvent = row.eventTime();
+                    eventText = Timestamps.sqliteText(lastEvent);
+                }
+                Instant c = row.createdTime();
+                if (c != null && !c.equals(lastCreated)) {
+                    lastCreated = c;
+                    createdText = Timestamps.sqliteText(c);
+                }
+                ps.setBytes(p++, EntityKeyCodec.serialize(row.entityKey()));
+                ps.setString(p++, eventText);
+                ps.setString(p++, c == null ? null : createdText);
+                int i = 0;
+                for (Value v : row.values().values()) {
+                    ps.setBytes(p++, ValueCodec.encode(v));
+                    if (features.get(i++).type() == ValueType.STRING) ps.setString(p++, v.type() == ValueType.STRING ? v.asString() : null);
+                }
+                if (++inStatement == perStatement) {
+                    ps.executeUpdate();
+                    inStatement = 0;
+                    p = 1;
+                }
+            }
+        }
+    }
+
+    private void writeGeneric(String table, List<FeatureRow> rows) throws SQLException {
+        try (PreparedStatement multi = writer.prepareStatement(upsertSql(table, ROWS_PER_STATEMENT));
+             PreparedStatement single = writer.prepareStatement(upsertSql(table, 1))) {
+            long total = 0;
+            for (FeatureRow row : rows) total += row.values().size();
+            // Full multi-row statements first, then the remainder one stored row at a time.
+            long inMulti = total - total % ROWS_PER_STATEMENT;
+            long index = 0;
+            int bound = 0;
+            for (FeatureRow row : rows) {
+                byte[] key = EntityKeyCodec.serialize(row.entityKey());
+                String eventText = Timestamps.sqliteText(row.eventTime());
+                String createdTs = row.createdTime() == null ? null : Timestamps.sqliteText(row.createdTime());
+                for (Map.Entry<String, Value> f : row.values().entrySet()) {
+                    if (index++ < inMulti) {
+                        bind(multi, bound * PARAMS, key, f.getKey(), f.getValue(), eventText, createdTs);
+                        if (++bound == ROWS_PER_STATEMENT) {
+                            multi.executeUpdate();
+                            bound = 0;
+                        }
+                    } else {
+                        bind(single, 0, key, f.getKey(), f.getValue(), eventText, createdTs);
+                        single.addBatch();
+                    }
+                }
+            }
+            if (total > inMulti) single.executeBatch();
+        }
+    }
+
     /** Values per stored row, and stored rows per multi-row statement (fewer statement executions, same SQL semantics). */
     private static final int PARAMS = 6;
     static final int ROWS_PER_STATEMENT = 64;
@@ -178,11 +248,14 @@ public final class SqliteOnlineStore implements OnlineStore {
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(table)
                 .append(" (entity_key, feature_name, value, value_text, vector_value, event_ts, created_ts) VALUES ");
         for (int i = 0; i < rows; i++) sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, NULL, ?, ?)");
-        // The stored row stays unless the new event time is later: checked in the statement itself, so concurrent writers cannot race.
-        sql.append(" ON CONFLICT(entity_key, feature_name) DO UPDATE SET value = excluded.value, value_text = excluded.value_text,")
-                .append(" vector_value = excluded.vector_value, event_ts = excluded.event_ts, created_ts = excluded.created_ts")
-                .append(" WHERE excluded.event_ts > ").append(table).append(".event_ts");
-        return sql.toString();
+        return sql.append(upsertTail(table)).toString();
+    }
+
+    /** The stored row stays unless the new event time is later: checked in the statement itself, so concurrent writers cannot race. */
+    private static String upsertTail(String table) {
+        return " ON CONFLICT(entity_key, feature_name) DO UPDATE SET value = excluded.value, value_text = excluded.value_text,"
+                + " vector_value = excluded.vector_value, event_ts = excluded.event_ts, created_ts = excluded.created_ts"
+                + " WHERE excluded.event_ts > " + table + ".event_ts";
     }
 
     private static void bind(PreparedStatement ps, int offset, byte[] key, String feature, Value v, String eventTs, String createdTs)
