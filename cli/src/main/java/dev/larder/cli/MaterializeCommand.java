@@ -34,7 +34,7 @@ final class MaterializeCommand implements Callable<Integer> {
         Instant e = Dates.parse("END", end, cli.clock);
         Repository repo = Repository.open(cli.repo());
         try (OnlineStore store = repo.openStore()) {
-            report(cli, new Materializer(repo, store, new ProgressReporter(cli.out, cli.interactive), cli.clock).materialize(views, s, e));
+            report(cli, new Materializer(repo, store, new ProgressReporter(cli.out, cli.interactive)).materialize(views, s, e));
         }
         return 0;
     }

@@ -30,7 +30,7 @@ final class MaterializeIncrementalCommand implements Callable<Integer> {
         Instant e = Dates.parse("END", end, cli.clock);
         Repository repo = Repository.open(cli.repo());
         try (OnlineStore store = repo.openStore()) {
-            MaterializeCommand.report(cli, new Materializer(repo, store, new ProgressReporter(cli.out, cli.interactive), cli.clock)
+            MaterializeCommand.report(cli, new Materializer(repo, store, new ProgressReporter(cli.out, cli.interactive))
                     .materializeIncremental(views, e));
         }
         return 0;

@@ -8,7 +8,6 @@ import dev.larder.spi.FeatureRow;
 import dev.larder.spi.FeatureView;
 import dev.larder.spi.OnlineStore;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,13 +31,11 @@ public final class Materializer {
     private final Repository repo;
     private final OnlineStore store;
     private final MaterializationListener listener;
-    private final Clock clock;
 
-    public Materializer(Repository repo, OnlineStore store, MaterializationListener listener, Clock clock) {
+    public Materializer(Repository repo, OnlineStore store, MaterializationListener listener) {
         this.repo = repo;
         this.store = store;
         this.listener = listener;
-        this.clock = clock;
     }
 
     /** Materializes [start, end] (both included) for the named views, or all applied views when none are named. */
@@ -169,9 +166,5 @@ public final class Materializer {
             Thread.currentThread().interrupt();
         }
         if (batch != END_OF_ROWS) throw new CancellationException("writing stopped");
-    }
-
-    public Clock clock() {
-        return clock;
     }
 }
