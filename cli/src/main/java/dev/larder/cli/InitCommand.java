@@ -18,7 +18,7 @@ final class InitCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SampleRepo.Created c = SampleRepo.create(dir.toAbsolutePath().normalize(), cli.clock);
-        cli.out.println("Created feature repository " + c.dir() + " (project '" + c.project() + "')");
+        cli.out.println("Created feature repository " + dir + " (project '" + c.project() + "')");
         cli.out.println("  feature_store.yaml   online store: SQLite at data/online.db");
         cli.out.println("  features.yaml        entity driver, feature view driver_hourly_stats");
         cli.out.println("  " + SampleRepo.DATA_FILE + "  " + c.rows() + " sample rows, hourly, drivers 1001-1005, up to " + c.lastEventTime());

@@ -21,7 +21,7 @@ final class QuickstartCommand implements Callable<Integer> {
     public Integer call() {
         Path target = dir != null ? dir : freeFolder();
         String shown = target.toString();
-        String repo = target.toAbsolutePath().normalize().toString();
+        String repo = shown; // relative to the working directory, as the user would type it
         step("init " + shown, "init", repo);
         step("apply", "--repo", repo, "apply");
         step("materialize-incremental now", "--repo", repo, "materialize-incremental", "now");
