@@ -52,11 +52,17 @@ final class GetCommand implements Callable<Integer> {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (String e : entities) rows.add(parseEntity(e));
         if (entitiesFile != null) rows.addAll(readEntitiesFile(entitiesFile));
-        if (rows.isEmpty()) {
-            throw new LarderException("No entity rows: give --entity KEY=VALUE (repeatable) or --entities-file FILE");
-        }
         Repository repo = Repository.open(cli.repo());
         List<FeatureView> views = repo.appliedRegistry().featureViews();
+        if (rows.isEmpty()) {
+            // Entityless views need no keys: one row reads their single value.
+            boolean allEntityless = features.stream().map(f -> FeatureRef.parse(f).view())
+                    .allMatch(v -> views.stream().anyMatch(x -> x.name().equals(v) && x.isEntityless()));
+            if (!allEntityless) {
+                throw new LarderException("No entity rows: give --entity KEY=VALUE (repeatable) or --entities-file FILE");
+            }
+            rows.add(new LinkedHashMap<>());
+        }
         try (FeatureStore store = FeatureStore.builder().config(repo.config()).views(views).clock(cli.clock).build()) {
             OnlineResponse r = store.getOnlineFeatures(features, rows, fullFeatureNames);
             if (output == Output.json) {

@@ -242,6 +242,29 @@ class CliTest {
         }
     }
 
+    @Test
+    void entitylessViewFromCsv() throws Exception {
+        Path r = tmp.resolve("global");
+        Files.createDirectories(r.resolve("data"));
+        Files.writeString(r.resolve("feature_store.yaml"), "project: global\n");
+        Files.writeString(r.resolve("features.yaml"), """
+                feature_views:
+                  - name: totals
+                    entities: []
+                    schema: [{name: drivers_online, dtype: Int32}, {name: note, dtype: String}]
+                    source: {path: data/totals.csv, timestamp_field: ts}
+                """);
+        Files.writeString(r.resolve("data/totals.csv"), "ts,drivers_online,note\n2024-05-01T10:00:00Z,41,early\n2024-05-01T11:00:00Z,42,late\n");
+        repo = r;
+        ok(inRepo("apply"));
+        assertThat(ok(inRepo("materialize", "2024-05-01", "2024-05-02")).out()).contains("wrote 1 rows");
+        JsonNode got = JSON.readTree(ok(inRepo("get", "--features", "totals:drivers_online,totals:note", "--output", "json")).out());
+        assertThat(got.at("/metadata/feature_names").toString()).isEqualTo("[\"drivers_online\",\"note\"]");
+        assertThat(got.at("/results/0/values").toString()).isEqualTo("[42]");
+        assertThat(got.at("/results/1/values").toString()).isEqualTo("[\"late\"]");
+        assertThat(got.at("/results/1/event_timestamps").toString()).isEqualTo("[\"2024-05-01T11:00:00Z\"]");
+    }
+
     private static void writeItems(Path r, boolean withNull) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
             st.execute("COPY (SELECT i AS item_id, TIMESTAMP '2024-01-01 12:00:00' AS ts, CASE WHEN i = 255 AND " + withNull
