@@ -153,7 +153,7 @@ public final class SqliteOnlineStore implements OnlineStore {
     }
 
     /**
-     * One statement for {@code perEntity} entities: per entity, the key, event time and created time
+     * One statement for {@code perStatement} entities: per entity, the key, event time and created time
      * are bound once (numbered parameters used by each of its feature rows), feature names are SQL
      * literals, and value_text is bound only for STRING features.
      */
