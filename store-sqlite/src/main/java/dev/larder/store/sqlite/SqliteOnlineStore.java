@@ -29,6 +29,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -313,6 +314,7 @@ public final class SqliteOnlineStore implements OnlineStore {
         sql.append(") AND feature_name IN (");
         appendPlaceholders(sql, features.size());
         sql.append(')');
+        List<Integer> seen = new ArrayList<>();
         Map<Integer, Map<String, Value>> values = new HashMap<>();
         Map<Integer, Instant> times = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
@@ -320,17 +322,39 @@ public final class SqliteOnlineStore implements OnlineStore {
             for (byte[] k : chunk) ps.setBytes(p++, k);
             for (String f : features) ps.setString(p++, f);
             try (ResultSet rs = ps.executeQuery()) {
+                // SQLite returns an entity's rows together (it walks the key index) and they usually
+                // share one event time: look the key up and parse the time only when they change.
+                byte[] lastKey = null;
+                Integer key = null;
+                Map<String, Value> row = null;
+                String lastTs = null;
+                Instant t = null;
                 while (rs.next()) {
-                    Integer key = index.get(ByteBuffer.wrap(rs.getBytes(1)));
-                    values.computeIfAbsent(key, k -> new HashMap<>()).put(rs.getString(2), ValueCodec.decode(rs.getBytes(3)));
-                    Instant t = Timestamps.parsePython(rs.getString(4));
+                    byte[] k = rs.getBytes(1);
+                    if (lastKey == null || !Arrays.equals(k, lastKey)) {
+                        lastKey = k;
+                        key = index.get(ByteBuffer.wrap(k));
+                        row = values.get(key);
+                        if (row == null) {
+                            row = new HashMap<>();
+                            values.put(key, row);
+                            seen.add(key);
+                        }
+                    }
+                    row.put(rs.getString(2), ValueCodec.decode(rs.getBytes(3)));
+                    String ts = rs.getString(4);
+                    if (!ts.equals(lastTs)) {
+                        lastTs = ts;
+                        t = Timestamps.parsePython(ts);
+                    }
                     // Rows of one entity may carry different event times (per-feature upserts); report the latest.
-                    times.merge(key, t, (a, b) -> a.isAfter(b) ? a : b);
+                    Instant previous = times.get(key);
+                    if (previous == null || t.isAfter(previous)) times.put(key, t);
                 }
             }
         }
-        for (Map.Entry<Integer, Map<String, Value>> e : values.entrySet()) {
-            found[e.getKey()] = OnlineRow.of(times.get(e.getKey()), e.getValue());
+        for (Integer key : seen) {
+            found[key] = OnlineRow.of(times.get(key), values.get(key));
         }
     }
 
