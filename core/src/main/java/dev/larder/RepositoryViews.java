@@ -1,6 +1,7 @@
 package dev.larder;
 
 import dev.larder.config.RepoConfig;
+import dev.larder.registry.Registry;
 import dev.larder.spi.FeatureView;
 
 import java.util.List;
@@ -11,7 +12,12 @@ final class RepositoryViews {
     }
 
     static List<FeatureView> applied(RepoConfig config) {
-        // The registry (issue: definitions, registry and materialization) replaces this.
-        throw new LarderException(config.registryPath() + ": no registry yet; run 'larder apply' first");
+        Registry registry = Registry.load(config.registryPath()).orElseThrow(() ->
+                new LarderException(config.registryPath() + ": no registry yet; run 'larder apply' first"));
+        if (!registry.project().equals(config.project())) {
+            throw new LarderException(config.registryPath() + ": the registry belongs to project '" + registry.project()
+                    + "' but " + config.source() + " says '" + config.project() + "'");
+        }
+        return registry.featureViews();
     }
 }

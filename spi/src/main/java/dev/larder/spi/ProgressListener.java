@@ -1,6 +1,9 @@
 package dev.larder.spi;
 
-/** Told how many rows a write has stored so far; called from the writing thread(s). */
+/**
+ * Told how many rows a write has stored so far. Backends with asynchronous clients call it from
+ * their I/O threads, possibly several at once: implementations must be thread-safe and quick.
+ */
 @FunctionalInterface
 public interface ProgressListener {
     ProgressListener NONE = rows -> { };

@@ -38,6 +38,7 @@ import dev.larder.spi.ProgressListener;
 import dev.larder.spi.Value;
 import dev.larder.spi.ViewRead;
 import dev.larder.spi.codec.EntityKeyCodec;
+import dev.larder.spi.support.DistinctKeys;
 import dev.larder.spi.codec.Timestamps;
 import dev.larder.spi.codec.ValueCodec;
 
@@ -229,24 +230,13 @@ public final class BigtableOnlineStore implements OnlineStore {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        // Distinct keys, and for each request position the index of its distinct key.
-        Map<EntityKey, Integer> index = new HashMap<>();
-        List<String> entityIds = new ArrayList<>();
-        int[] slot = new int[keys.size()];
-        for (int i = 0; i < keys.size(); i++) {
-            EntityKey k = keys.get(i);
-            Integer at = index.get(k);
-            if (at == null) {
-                at = entityIds.size();
-                index.put(k, at);
-                entityIds.add(EntityKeyCodec.entityId(k));
-            }
-            slot[i] = at;
-        }
+        DistinctKeys distinct = DistinctKeys.of(keys);
+        List<String> entityIds = new ArrayList<>(distinct.size());
+        for (EntityKey k : distinct.keys()) entityIds.add(EntityKeyCodec.entityId(k));
         OnlineRow[][] results = new OnlineRow[reads.size()][];
         if (keys.isEmpty()) {
             for (int r = 0; r < reads.size(); r++) results[r] = new OnlineRow[0];
-            return CompletableFuture.completedFuture(expand(results, slot));
+            return CompletableFuture.completedFuture(expand(results, distinct));
         }
         Map<String, List<Integer>> byTable = new LinkedHashMap<>();
         for (int r = 0; r < reads.size(); r++) {
@@ -290,16 +280,12 @@ public final class BigtableOnlineStore implements OnlineStore {
                 }
             }));
         }
-        return CompletableFuture.allOf(calls.toArray(new CompletableFuture[0])).thenApply(v -> expand(results, slot));
+        return CompletableFuture.allOf(calls.toArray(new CompletableFuture[0])).thenApply(v -> expand(results, distinct));
     }
 
-    private static List<List<OnlineRow>> expand(OnlineRow[][] results, int[] slot) {
+    private static List<List<OnlineRow>> expand(OnlineRow[][] results, DistinctKeys distinct) {
         List<List<OnlineRow>> out = new ArrayList<>(results.length);
-        for (OnlineRow[] distinct : results) {
-            OnlineRow[] rows = new OnlineRow[slot.length];
-            for (int i = 0; i < slot.length; i++) rows[i] = distinct[slot[i]];
-            out.add(java.util.Arrays.asList(rows));
-        }
+        for (OnlineRow[] perDistinct : results) out.add(distinct.expand(perDistinct));
         return out;
     }
 

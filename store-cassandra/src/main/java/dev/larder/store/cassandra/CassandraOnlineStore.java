@@ -26,6 +26,8 @@ import dev.larder.spi.Value;
 import dev.larder.spi.codec.EntityKeyCodec;
 import dev.larder.spi.codec.Timestamps;
 import dev.larder.spi.codec.ValueCodec;
+import dev.larder.spi.support.DistinctKeys;
+import dev.larder.spi.support.InFlight;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -41,10 +43,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -135,63 +134,42 @@ public final class CassandraOnlineStore implements OnlineStore {
         for (FeatureRow row : rows) {
             byKey.computeIfAbsent(EntityKeyCodec.hex(EntityKeyCodec.serialize(row.entityKey())), k -> new ArrayList<>()).add(row);
         }
-        Semaphore inFlight = new Semaphore(config.writeConcurrency());
-        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Map.Entry<String, List<FeatureRow>>> partitions = new ArrayList<>(byKey.entrySet());
         AtomicLong written = new AtomicLong();
-        long reported = 0;
+        CompletableFuture<Void> all = InFlight.run(partitions.size(), config.writeConcurrency(), i -> {
+            Map.Entry<String, List<FeatureRow>> partition = partitions.get(i);
+            int rowCount = partition.getValue().size();
+            return writePartition(insert, partition.getKey(), partition.getValue()).thenRun(() -> {
+                written.addAndGet(rowCount);
+                progress.rowsWritten(rowCount);
+            });
+        });
         try {
-            for (Map.Entry<String, List<FeatureRow>> partition : byKey.entrySet()) {
-                List<BatchableStatement<?>> statements = new ArrayList<>();
-                for (FeatureRow row : partition.getValue()) {
-                    addInserts(insert, partition.getKey(), row, statements);
-                }
-                int rowCount = partition.getValue().size();
-                if (statements.isEmpty()) {
-                    written.addAndGet(rowCount); // rows without features: nothing to store
-                }
-                for (int from = 0; from < statements.size(); from += MAX_BATCH_STATEMENTS) {
-                    List<BatchableStatement<?>> part = statements.subList(from, Math.min(statements.size(), from + MAX_BATCH_STATEMENTS));
-                    // The rows count as written when the partition's last batch is stored.
-                    int count = from + MAX_BATCH_STATEMENTS >= statements.size() ? rowCount : 0;
-                    inFlight.acquire();
-                    if (failure.get() != null) {
-                        inFlight.release();
-                        break;
-                    }
-                    Statement<?> statement = part.size() == 1 ? part.get(0)
-                            : BatchStatement.newInstance(DefaultBatchType.UNLOGGED, part).setIdempotent(true);
-                    CompletionStage<AsyncResultSet> sent;
-                    try {
-                        sent = session.executeAsync(statement);
-                    } catch (RuntimeException e) {
-                        sent = CompletableFuture.failedFuture(e);
-                    }
-                    sent.whenComplete((rs, error) -> {
-                        if (error != null) failure.compareAndSet(null, error);
-                        else written.addAndGet(count);
-                        inFlight.release();
-                    });
-                }
-                if (failure.get() != null) break;
-                long now = written.get();
-                if (now > reported) {
-                    progress.rowsWritten(now - reported);
-                    reported = now;
-                }
-            }
-            inFlight.acquire(config.writeConcurrency()); // every batch has completed
-            inFlight.release(config.writeConcurrency());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(where + ": interrupted while writing to " + qualifiedTable(view), e);
+            all.join();
+        } catch (CompletionException e) {
+            throw failure("write " + rows.size() + " rows of feature view '" + view.name() + "' to", view, InFlight.unwrap(e),
+                    " (" + written.get() + " of " + rows.size() + " rows were written)");
         }
-        long now = written.get();
-        if (now > reported) progress.rowsWritten(now - reported);
-        Throwable error = failure.get();
-        if (error != null) {
-            throw failure("write " + rows.size() + " rows of feature view '" + view.name() + "' to", view, error,
-                    " (" + now + " of " + rows.size() + " rows were written)");
+    }
+
+    /**
+     * One unlogged batch for the partition, built only when its turn comes (so a large write never
+     * holds every statement at once). A batch holds at most 65,535 statements; a partition with
+     * more values (never in practice) goes out as several batches, one after another.
+     */
+    private CompletableFuture<Void> writePartition(PreparedStatement insert, String keyHex, List<FeatureRow> rows) {
+        List<BatchableStatement<?>> statements = new ArrayList<>();
+        for (FeatureRow row : rows) {
+            addInserts(insert, keyHex, row, statements);
         }
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (int from = 0; from < statements.size(); from += MAX_BATCH_STATEMENTS) {
+            List<BatchableStatement<?>> part = statements.subList(from, Math.min(statements.size(), from + MAX_BATCH_STATEMENTS));
+            Statement<?> statement = part.size() == 1 ? part.get(0)
+                    : BatchStatement.newInstance(DefaultBatchType.UNLOGGED, part).setIdempotent(true);
+            chain = chain.thenCompose(x -> session.executeAsync(statement).toCompletableFuture()).thenApply(rs -> null);
+        }
+        return chain;
     }
 
     private void addInserts(PreparedStatement insert, String keyHex, FeatureRow row, List<BatchableStatement<?>> out) {
@@ -228,107 +206,38 @@ public final class CassandraOnlineStore implements OnlineStore {
     @Override
     public CompletableFuture<List<OnlineRow>> readAsync(FeatureView view, List<EntityKey> keys, List<String> features) {
         checkOpen();
-        OnlineRow[] out = new OnlineRow[keys.size()];
-        Arrays.fill(out, OnlineRow.ABSENT);
+        DistinctKeys distinct = DistinctKeys.of(keys);
+        OnlineRow[] found = new OnlineRow[distinct.size()];
         if (keys.isEmpty() || features.isEmpty()) {
-            return CompletableFuture.completedFuture(Arrays.asList(out));
+            return CompletableFuture.completedFuture(distinct.expand(found));
         }
-        // Distinct keys, each with the request positions that asked for it.
-        Map<String, int[]> positions = new LinkedHashMap<>();
-        for (int i = 0; i < keys.size(); i++) {
-            String hex = EntityKeyCodec.hex(EntityKeyCodec.serialize(keys.get(i)));
-            int[] prev = positions.get(hex);
-            if (prev == null) {
-                positions.put(hex, new int[] {i});
-            } else {
-                int[] grown = Arrays.copyOf(prev, prev.length + 1);
-                grown[prev.length] = i;
-                positions.put(hex, grown);
-            }
-        }
-        List<String> distinct = new ArrayList<>(positions.keySet());
         List<String> requested = List.copyOf(new java.util.LinkedHashSet<>(features));
-        CompletableFuture<List<OnlineRow>> result = new CompletableFuture<>();
-        prepare(selectCql(view)).whenComplete((select, error) -> {
-            if (error != null) {
-                result.completeExceptionally(failure("read " + keys.size() + " keys of feature view '" + view.name() + "' from", view, error, ""));
-                return;
-            }
-            new PartitionReads(select, view, distinct, positions, requested, out, result).start();
-        });
-        // Hand the result to callers off the driver's I/O threads.
-        return result.thenApplyAsync(rows -> rows);
+        return prepare(selectCql(view))
+                .thenCompose(select -> InFlight.run(distinct.size(), config.readConcurrency(),
+                        i -> readPartition(select, distinct.keys().get(i), requested).thenAccept(row -> found[i] = row)))
+                // Completes off the driver's I/O threads, so callers' continuations never block them.
+                .handleAsync((done, error) -> {
+                    if (error != null) {
+                        throw failure("read " + keys.size() + " keys of feature view '" + view.name() + "' from", view, InFlight.unwrap(error), "");
+                    }
+                    return distinct.expand(found);
+                });
     }
 
-    /** Reads partitions with at most {@code read_concurrency} queries in flight: each completion issues the next query. */
-    private final class PartitionReads {
-        private final PreparedStatement select;
-        private final FeatureView view;
-        private final List<String> keys;
-        private final Map<String, int[]> positions;
-        private final List<String> features;
-        private final OnlineRow[] out;
-        private final CompletableFuture<List<OnlineRow>> result;
-        private final AtomicInteger next = new AtomicInteger();
-        private final AtomicInteger remaining;
-
-        PartitionReads(PreparedStatement select, FeatureView view, List<String> keys, Map<String, int[]> positions,
-                       List<String> features, OnlineRow[] out, CompletableFuture<List<OnlineRow>> result) {
-            this.select = select;
-            this.view = view;
-            this.keys = keys;
-            this.positions = positions;
-            this.features = features;
-            this.out = out;
-            this.result = result;
-            this.remaining = new AtomicInteger(keys.size());
-        }
-
-        void start() {
-            int first = Math.min(config.readConcurrency(), keys.size());
-            for (int i = 0; i < first; i++) issueNext();
-        }
-
-        private void issueNext() {
-            int i = next.getAndIncrement();
-            if (i >= keys.size() || result.isDone()) return;
-            String key = keys.get(i);
-            Statement<?> statement = select.boundStatementBuilder().setString(0, key).setList(1, features, String.class)
-                    .setIdempotence(true).build();
-            Map<String, Value> values = new HashMap<>();
-            Instant[] newest = new Instant[1];
-            CompletionStage<AsyncResultSet> query;
-            try {
-                query = session.executeAsync(statement);
-            } catch (RuntimeException e) {
-                fail(e);
-                return;
-            }
-            query.thenCompose(rs -> drain(rs, row -> {
-                values.put(row.getString(0), ValueCodec.decode(bytes(row.getByteBuffer(1))));
-                Instant t = row.getInstant(2);
-                // Features of one key may carry different event times (partial rows): report the latest.
-                if (t != null && (newest[0] == null || t.isAfter(newest[0]))) newest[0] = t;
-            })).whenComplete((ignored, error) -> {
-                if (error != null) {
-                    fail(error);
-                    return;
-                }
-                if (!values.isEmpty()) {
-                    OnlineRow row = OnlineRow.of(newest[0] == null ? Instant.EPOCH : newest[0], values);
-                    for (int p : positions.get(key)) out[p] = row;
-                }
-                if (remaining.decrementAndGet() == 0) {
-                    result.complete(Arrays.asList(out));
-                } else {
-                    issueNext();
-                }
-            });
-        }
-
-        private void fail(Throwable error) {
-            result.completeExceptionally(failure("read " + keys.size() + " keys of feature view '" + view.name() + "' from", view, error, ""));
-        }
+    /** One single-partition query for the requested features of a key; null when the key has none. */
+    private CompletableFuture<OnlineRow> readPartition(PreparedStatement select, EntityKey key, List<String> features) {
+        Statement<?> statement = select.boundStatementBuilder()
+                .setString(0, EntityKeyCodec.hex(EntityKeyCodec.serialize(key)))
+                .setList(1, features, String.class)
+                .setIdempotence(true).build();
+        Map<String, Value> values = new HashMap<>();
+        Instant[] newest = new Instant[1];
+        return session.executeAsync(statement).toCompletableFuture().thenCompose(rs -> drain(rs, row -> {
+            values.put(row.getString(0), ValueCodec.decode(bytes(row.getByteBuffer(1))));
+            Instant t = row.getInstant(2);
+            // Features of one key may carry different event times (partial rows): report the latest.
+            if (t != null && (newest[0] == null || t.isAfter(newest[0]))) newest[0] = t;
+        })).thenApply(x -> values.isEmpty() ? null : OnlineRow.of(newest[0] == null ? Instant.EPOCH : newest[0], values));
     }
 
     /** Feeds every row of every page to {@code sink}; pages beyond the first are fetched asynchronously. */

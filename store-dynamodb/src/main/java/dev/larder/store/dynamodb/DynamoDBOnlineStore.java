@@ -9,6 +9,8 @@ import dev.larder.spi.OnlineStore;
 import dev.larder.spi.PlannedChange;
 import dev.larder.spi.ProgressListener;
 import dev.larder.spi.codec.EntityKeyCodec;
+import dev.larder.spi.support.DistinctKeys;
+import dev.larder.spi.support.InFlight;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
@@ -135,13 +137,11 @@ public final class DynamoDBOnlineStore implements OnlineStore {
         checkOpen();
         if (keys.isEmpty()) return CompletableFuture.completedFuture(List.of());
         String table = tableName(view);
-        String[] ids = new String[keys.size()];
-        LinkedHashSet<String> distinct = new LinkedHashSet<>();
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = EntityKeyCodec.entityId(keys.get(i));
-            distinct.add(ids[i]);
+        DistinctKeys distinct = DistinctKeys.of(keys);
+        List<String> unique = new ArrayList<>(distinct.size());
+        for (EntityKey k : distinct.keys()) {
+            unique.add(EntityKeyCodec.entityId(k));
         }
-        List<String> unique = new ArrayList<>(distinct);
         List<String> wanted = List.copyOf(new LinkedHashSet<>(features));
         KeysAndAttributes template = projection(wanted);
         Map<String, Map<String, AttributeValue>> found = new ConcurrentHashMap<>();
@@ -156,18 +156,12 @@ public final class DynamoDBOnlineStore implements OnlineStore {
         }
         return all.handle((ignored, error) -> {
             if (error != null) throw new CompletionException(failure("read " + keys.size() + " keys of view '" + view.name() + "'", table, error));
-            Map<String, OnlineRow> decoded = new HashMap<>();
-            List<OnlineRow> out = new ArrayList<>(ids.length);
-            for (String id : ids) {
-                OnlineRow row = decoded.get(id);
-                if (row == null) {
-                    Map<String, AttributeValue> item = found.get(id);
-                    row = item == null ? OnlineRow.ABSENT : FeastItems.row(item, wanted, table);
-                    decoded.put(id, row);
-                }
-                out.add(row);
+            OnlineRow[] rows = new OnlineRow[unique.size()];
+            for (int d = 0; d < rows.length; d++) {
+                Map<String, AttributeValue> item = found.get(unique.get(d));
+                rows[d] = item == null ? null : FeastItems.row(item, wanted, table);
             }
-            return out;
+            return distinct.expand(rows);
         });
     }
 

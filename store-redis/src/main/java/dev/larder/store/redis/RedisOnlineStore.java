@@ -12,6 +12,7 @@ import dev.larder.spi.Value;
 import dev.larder.spi.ViewRead;
 import dev.larder.spi.codec.CodecException;
 import dev.larder.spi.codec.EntityKeyCodec;
+import dev.larder.spi.support.DistinctKeys;
 import dev.larder.spi.codec.Timestamps;
 import dev.larder.spi.codec.ValueCodec;
 import io.lettuce.core.KeyScanCursor;
@@ -131,18 +132,8 @@ public final class RedisOnlineStore implements OnlineStore {
                 for (int v = 0; v < reads.size(); v++) empty.add(List.of());
                 return CompletableFuture.completedFuture(empty);
             }
-            // Distinct keys, and for each request position the distinct key it reads.
-            Map<EntityKey, Integer> distinct = new HashMap<>();
-            List<EntityKey> order = new ArrayList<>();
-            int[] keyOf = new int[keys.size()];
-            for (int i = 0; i < keys.size(); i++) {
-                Integer d = distinct.putIfAbsent(keys.get(i), order.size());
-                if (d == null) {
-                    d = order.size();
-                    order.add(keys.get(i));
-                }
-                keyOf[i] = d;
-            }
+            DistinctKeys distinct = DistinctKeys.of(keys);
+            List<EntityKey> order = distinct.keys();
             // The HMGET field list: per view its features, then its _ts field.
             List<byte[]> fields = new ArrayList<>();
             int[] start = new int[reads.size()];
@@ -168,9 +159,7 @@ public final class RedisOnlineStore implements OnlineStore {
                     for (int d = 0; d < rows.length; d++) {
                         rows[d] = toRow(r, replies.get(d).join(), start[v], order.get(d));
                     }
-                    OnlineRow[] inRequestOrder = new OnlineRow[keys.size()];
-                    for (int i = 0; i < keyOf.length; i++) inRequestOrder[i] = rows[keyOf[i]];
-                    out.add(Arrays.asList(inRequestOrder));
+                    out.add(distinct.expand(rows));
                 }
                 return out;
             });

@@ -3,6 +3,7 @@ package dev.larder.store.sqlite;
 import dev.larder.spi.EntityKey;
 import dev.larder.spi.FeatureRow;
 import dev.larder.spi.FeatureView;
+import dev.larder.spi.Field;
 import dev.larder.spi.InfraChange;
 import dev.larder.spi.OnlineRow;
 import dev.larder.spi.OnlineStore;
@@ -13,6 +14,7 @@ import dev.larder.spi.ValueType;
 import dev.larder.spi.codec.EntityKeyCodec;
 import dev.larder.spi.codec.Timestamps;
 import dev.larder.spi.codec.ValueCodec;
+import dev.larder.spi.support.DistinctKeys;
 import org.sqlite.SQLiteConfig;
 
 import java.io.IOException;
@@ -46,6 +48,9 @@ import java.util.concurrent.BlockingQueue;
 public final class SqliteOnlineStore implements OnlineStore {
     /** Keys per read query: well under SQLite's bound-parameter limit, with room for the feature names. */
     static final int READ_CHUNK = 500;
+    /** Page cache of the writing connection, in KiB (SQLite's default is 2 MiB). */
+    static final int WRITER_CACHE_KIB = 128 * 1024;
+    static final int NEW_FILE_PAGE_SIZE = 16384;
 
     private final String project;
     private final SqliteStoreConfig config;
@@ -67,17 +72,24 @@ public final class SqliteOnlineStore implements OnlineStore {
             throw new UncheckedIOException("Cannot create the directory of the SQLite online store " + config.path(), e);
         }
         synchronized (writeLock) {
-            writer = open(false);
+            writer = open(true);
         }
     }
 
-    private Connection open(boolean readOnly) {
+    private Connection open(boolean forWriting) {
         SQLiteConfig c = new SQLiteConfig();
         c.setJournalMode(SQLiteConfig.JournalMode.WAL);
         c.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         c.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, config.busyTimeout().toMillis()));
         c.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-        c.setReadOnly(readOnly);
+        // Only takes effect when the file is created: 16 KiB pages make bulk loads ~15% cheaper
+        // than SQLite's 4 KiB default. Feast reads files of any page size.
+        c.setPageSize(NEW_FILE_PAGE_SIZE);
+        if (forWriting) {
+            // Bulk writes: keep index pages in memory.
+            c.setCacheSize(-WRITER_CACHE_KIB);
+            c.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        }
         try {
             return DriverManager.getConnection(url, c.toProperties());
         } catch (SQLException e) {
@@ -101,38 +113,16 @@ public final class SqliteOnlineStore implements OnlineStore {
     public void write(FeatureView view, List<FeatureRow> rows, ProgressListener progress) {
         if (rows.isEmpty()) return;
         String table = quote(tableName(view));
-        String sql = "INSERT INTO " + table
-                + " (entity_key, feature_name, value, value_text, vector_value, event_ts, created_ts) VALUES (?, ?, ?, ?, NULL, ?, ?)"
-                + " ON CONFLICT(entity_key, feature_name) DO UPDATE SET value = excluded.value, value_text = excluded.value_text,"
-                + " vector_value = excluded.vector_value, event_ts = excluded.event_ts, created_ts = excluded.created_ts"
-                + " WHERE excluded.event_ts > " + table + ".event_ts";
         synchronized (writeLock) {
             checkOpen();
             try {
                 writer.setAutoCommit(false);
-                try (PreparedStatement ps = writer.prepareStatement(sql)) {
-                    int pending = 0;
-                    for (FeatureRow row : rows) {
-                        byte[] key = EntityKeyCodec.serialize(row.entityKey());
-                        String eventTs = Timestamps.sqliteText(row.eventTime());
-                        String createdTs = row.createdTime() == null ? null : Timestamps.sqliteText(row.createdTime());
-                        for (Map.Entry<String, Value> f : row.values().entrySet()) {
-                            Value v = f.getValue();
-                            ps.setBytes(1, key);
-                            ps.setString(2, f.getKey());
-                            ps.setBytes(3, ValueCodec.encode(v));
-                            ps.setString(4, v.type() == ValueType.STRING ? v.asString() : null);
-                            ps.setString(5, eventTs);
-                            ps.setString(6, createdTs);
-                            ps.addBatch();
-                            if (++pending == 1000) {
-                                ps.executeBatch();
-                                pending = 0;
-                            }
-                        }
-                    }
-                    if (pending > 0) ps.executeBatch();
-                }
+                // Rows carrying exactly the view's features (what materialization writes) go through a
+                // statement that binds each entity key and time once; other rows, and the last few, one stored row at a time.
+                int perStatement = Math.max(1, TEMPLATE_STORED_ROWS / Math.max(1, view.features().size()));
+                int templated = allHaveEveryFeature(view, rows) ? rows.size() - rows.size() % perStatement : 0;
+                if (templated > 0) writeTemplated(view, table, rows.subList(0, templated), perStatement);
+                if (templated < rows.size()) writeGeneric(table, rows.subList(templated, rows.size()));
                 writer.commit();
             } catch (SQLException e) {
                 rollbackQuietly();
@@ -148,6 +138,137 @@ public final class SqliteOnlineStore implements OnlineStore {
         progress.rowsWritten(rows.size());
     }
 
+    /** Stored rows (entity x feature) per templated statement. */
+    static final int TEMPLATE_STORED_ROWS = 200;
+
+    private static boolean allHaveEveryFeature(FeatureView view, List<FeatureRow> rows) {
+        List<Field> features = view.features();
+        for (FeatureRow row : rows) {
+            if (row.values().size() != features.size()) return false;
+            int i = 0;
+            for (String name : row.values().keySet()) {
+                if (!name.equals(features.get(i++).name())) return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * One statement for {@code perStatement} entities: per entity, the key, event time and created time
+     * are bound once (numbered parameters used by each of its feature rows), feature names are SQL
+     * literals, and value_text is bound only for STRING features.
+     */
+    private void writeTemplated(FeatureView view, String table, List<FeatureRow> rows, int perStatement) throws SQLException {
+        List<Field> features = view.features();
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(table)
+                .append(" (entity_key, feature_name, value, value_text, vector_value, event_ts, created_ts) VALUES ");
+        int p = 1;
+        boolean first = true;
+        for (int e = 0; e < perStatement; e++) {
+            int key = p++, event = p++, created = p++;
+            for (Field f : features) {
+                sql.append(first ? "" : ", ").append("(?").append(key).append(", '")
+                        .append(f.name().replace("'", "''")).append("', ?").append(p++).append(", ");
+                if (f.type() == ValueType.STRING) sql.append('?').append(p++);
+                else sql.append("NULL");
+                sql.append(", NULL, ?").append(event).append(", ?").append(created).append(')');
+                first = false;
+            }
+        }
+        sql.append(upsertTail(table));
+        try (PreparedStatement ps = writer.prepareStatement(sql.toString())) {
+            int inStatement = 0;
+            p = 1;
+            String eventText = null;
+            Instant lastEvent = null;
+            String createdText = null;
+            Instant lastCreated = null;
+            for (FeatureRow row : rows) {
+                // Rows often share their times: format each distinct time once.
+                if (!row.eventTime().equals(lastEvent)) {
+                    lastEvent = row.eventTime();
+                    eventText = Timestamps.sqliteText(lastEvent);
+                }
+                Instant c = row.createdTime();
+                if (c != null && !c.equals(lastCreated)) {
+                    lastCreated = c;
+                    createdText = Timestamps.sqliteText(c);
+                }
+                ps.setBytes(p++, EntityKeyCodec.serialize(row.entityKey()));
+                ps.setString(p++, eventText);
+                ps.setString(p++, c == null ? null : createdText);
+                int i = 0;
+                for (Value v : row.values().values()) {
+                    ps.setBytes(p++, ValueCodec.encode(v));
+                    if (features.get(i++).type() == ValueType.STRING) ps.setString(p++, v.type() == ValueType.STRING ? v.asString() : null);
+                }
+                if (++inStatement == perStatement) {
+                    ps.executeUpdate();
+                    inStatement = 0;
+                    p = 1;
+                }
+            }
+        }
+    }
+
+    private void writeGeneric(String table, List<FeatureRow> rows) throws SQLException {
+        try (PreparedStatement multi = writer.prepareStatement(upsertSql(table, ROWS_PER_STATEMENT));
+             PreparedStatement single = writer.prepareStatement(upsertSql(table, 1))) {
+            long total = 0;
+            for (FeatureRow row : rows) total += row.values().size();
+            // Full multi-row statements first, then the remainder one stored row at a time.
+            long inMulti = total - total % ROWS_PER_STATEMENT;
+            long index = 0;
+            int bound = 0;
+            for (FeatureRow row : rows) {
+                byte[] key = EntityKeyCodec.serialize(row.entityKey());
+                String eventText = Timestamps.sqliteText(row.eventTime());
+                String createdTs = row.createdTime() == null ? null : Timestamps.sqliteText(row.createdTime());
+                for (Map.Entry<String, Value> f : row.values().entrySet()) {
+                    if (index++ < inMulti) {
+                        bind(multi, bound * PARAMS, key, f.getKey(), f.getValue(), eventText, createdTs);
+                        if (++bound == ROWS_PER_STATEMENT) {
+                            multi.executeUpdate();
+                            bound = 0;
+                        }
+                    } else {
+                        bind(single, 0, key, f.getKey(), f.getValue(), eventText, createdTs);
+                        single.addBatch();
+                    }
+                }
+            }
+            if (total > inMulti) single.executeBatch();
+        }
+    }
+
+    /** Values per stored row, and stored rows per multi-row statement (fewer statement executions, same SQL semantics). */
+    private static final int PARAMS = 6;
+    static final int ROWS_PER_STATEMENT = 64;
+
+    private static String upsertSql(String table, int rows) {
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(table)
+                .append(" (entity_key, feature_name, value, value_text, vector_value, event_ts, created_ts) VALUES ");
+        for (int i = 0; i < rows; i++) sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, NULL, ?, ?)");
+        return sql.append(upsertTail(table)).toString();
+    }
+
+    /** The stored row stays unless the new event time is later: checked in the statement itself, so concurrent writers cannot race. */
+    private static String upsertTail(String table) {
+        return " ON CONFLICT(entity_key, feature_name) DO UPDATE SET value = excluded.value, value_text = excluded.value_text,"
+                + " vector_value = excluded.vector_value, event_ts = excluded.event_ts, created_ts = excluded.created_ts"
+                + " WHERE excluded.event_ts > " + table + ".event_ts";
+    }
+
+    private static void bind(PreparedStatement ps, int offset, byte[] key, String feature, Value v, String eventTs, String createdTs)
+            throws SQLException {
+        ps.setBytes(offset + 1, key);
+        ps.setString(offset + 2, feature);
+        ps.setBytes(offset + 3, ValueCodec.encode(v));
+        ps.setString(offset + 4, v.type() == ValueType.STRING ? v.asString() : null);
+        ps.setString(offset + 5, eventTs);
+        ps.setString(offset + 6, createdTs);
+    }
+
     private void rollbackQuietly() {
         try {
             writer.rollback();
@@ -160,68 +281,80 @@ public final class SqliteOnlineStore implements OnlineStore {
 
     @Override
     public List<OnlineRow> read(FeatureView view, List<EntityKey> keys, List<String> features) {
-        OnlineRow[] out = new OnlineRow[keys.size()];
-        Arrays.fill(out, OnlineRow.ABSENT);
+        DistinctKeys distinct = DistinctKeys.of(keys);
+        OnlineRow[] found = new OnlineRow[distinct.size()];
         if (keys.isEmpty() || features.isEmpty()) {
-            return Arrays.asList(out);
+            return distinct.expand(found);
         }
-        // Distinct serialized keys, each with the request positions that asked for it.
-        Map<ByteBuffer, int[]> positions = new HashMap<>();
-        List<byte[]> distinct = new ArrayList<>();
-        for (int i = 0; i < keys.size(); i++) {
-            byte[] k = EntityKeyCodec.serialize(keys.get(i));
-            ByteBuffer bb = ByteBuffer.wrap(k);
-            int[] prev = positions.get(bb);
-            if (prev == null) {
-                positions.put(bb, new int[] {i});
-                distinct.add(k);
-            } else {
-                int[] grown = Arrays.copyOf(prev, prev.length + 1);
-                grown[prev.length] = i;
-                positions.put(bb, grown);
-            }
+        List<byte[]> serialized = new ArrayList<>(distinct.size());
+        Map<ByteBuffer, Integer> index = new HashMap<>(distinct.size() * 2);
+        for (EntityKey k : distinct.keys()) {
+            byte[] bytes = EntityKeyCodec.serialize(k);
+            index.put(ByteBuffer.wrap(bytes), serialized.size());
+            serialized.add(bytes);
         }
         Connection c = borrow();
         try {
-            for (int from = 0; from < distinct.size(); from += READ_CHUNK) {
-                List<byte[]> chunk = distinct.subList(from, Math.min(distinct.size(), from + READ_CHUNK));
-                readChunk(c, view, chunk, features, positions, out);
+            for (int from = 0; from < serialized.size(); from += READ_CHUNK) {
+                readChunk(c, view, serialized.subList(from, Math.min(serialized.size(), from + READ_CHUNK)), features, index, found);
             }
         } catch (SQLException e) {
             throw failure("read " + keys.size() + " keys from " + tableName(view), e);
         } finally {
             release(c);
         }
-        return Arrays.asList(out);
+        return distinct.expand(found);
     }
 
     private void readChunk(Connection c, FeatureView view, List<byte[]> chunk, List<String> features,
-                           Map<ByteBuffer, int[]> positions, OnlineRow[] out) throws SQLException {
+                           Map<ByteBuffer, Integer> index, OnlineRow[] found) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT entity_key, feature_name, value, event_ts FROM ")
                 .append(quote(tableName(view))).append(" WHERE entity_key IN (");
         appendPlaceholders(sql, chunk.size());
         sql.append(") AND feature_name IN (");
         appendPlaceholders(sql, features.size());
         sql.append(')');
-        Map<ByteBuffer, Map<String, Value>> values = new HashMap<>();
-        Map<ByteBuffer, Instant> times = new HashMap<>();
+        List<Integer> seen = new ArrayList<>();
+        Map<Integer, Map<String, Value>> values = new HashMap<>();
+        Map<Integer, Instant> times = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int p = 1;
             for (byte[] k : chunk) ps.setBytes(p++, k);
             for (String f : features) ps.setString(p++, f);
             try (ResultSet rs = ps.executeQuery()) {
+                // SQLite returns an entity's rows together (it walks the key index) and they usually
+                // share one event time: look the key up and parse the time only when they change.
+                byte[] lastKey = null;
+                Integer key = null;
+                Map<String, Value> row = null;
+                String lastTs = null;
+                Instant t = null;
                 while (rs.next()) {
-                    ByteBuffer key = ByteBuffer.wrap(rs.getBytes(1));
-                    values.computeIfAbsent(key, k -> new HashMap<>()).put(rs.getString(2), ValueCodec.decode(rs.getBytes(3)));
-                    Instant t = Timestamps.parsePython(rs.getString(4));
+                    byte[] k = rs.getBytes(1);
+                    if (lastKey == null || !Arrays.equals(k, lastKey)) {
+                        lastKey = k;
+                        key = index.get(ByteBuffer.wrap(k));
+                        row = values.get(key);
+                        if (row == null) {
+                            row = new HashMap<>();
+                            values.put(key, row);
+                            seen.add(key);
+                        }
+                    }
+                    row.put(rs.getString(2), ValueCodec.decode(rs.getBytes(3)));
+                    String ts = rs.getString(4);
+                    if (!ts.equals(lastTs)) {
+                        lastTs = ts;
+                        t = Timestamps.parsePython(ts);
+                    }
                     // Rows of one entity may carry different event times (per-feature upserts); report the latest.
-                    times.merge(key, t, (a, b) -> a.isAfter(b) ? a : b);
+                    Instant previous = times.get(key);
+                    if (previous == null || t.isAfter(previous)) times.put(key, t);
                 }
             }
         }
-        for (Map.Entry<ByteBuffer, Map<String, Value>> e : values.entrySet()) {
-            OnlineRow row = OnlineRow.of(times.get(e.getKey()), e.getValue());
-            for (int i : positions.get(e.getKey())) out[i] = row;
+        for (Integer key : seen) {
+            found[key] = OnlineRow.of(times.get(key), values.get(key));
         }
     }
 

@@ -1,8 +1,7 @@
-package dev.larder.store.dynamodb;
+package dev.larder.spi.support;
 
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -12,7 +11,7 @@ import java.util.concurrent.ExecutionException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** The bounded launcher behind parallel reads and writes, and the backoff's bounds. */
+/** The bounded launcher behind the backends' parallel reads and writes. */
 class InFlightTest {
 
     @Test
@@ -64,19 +63,5 @@ class InFlightTest {
         ExecutionException e = assertThrows(ExecutionException.class, all::get);
         assertThat(e.getCause()).isInstanceOf(IllegalStateException.class).hasMessage("boom");
         assertThat(InFlight.run(0, 1, i -> null)).isCompleted();
-    }
-
-    @Test
-    void backoffDelaysGrowWithinTheCap() {
-        Backoff b = new Backoff(Duration.ofMillis(10), Duration.ofMillis(300), Duration.ofSeconds(1));
-        for (int retry = 0; retry < 40; retry++) {
-            Duration ceiling = Duration.ofMillis(Math.min(300, 10L << Math.min(retry, 20)));
-            for (int k = 0; k < 50; k++) {
-                assertThat(b.delay(retry)).isBetween(Duration.ZERO, ceiling);
-            }
-        }
-        assertThat(Backoff.expired(System.nanoTime() - 1, Duration.ZERO)).isTrue();
-        assertThat(Backoff.expired(b.deadlineFromNow(), Duration.ofMillis(1))).isFalse();
-        assertThat(Backoff.after(Duration.ofMillis(5)).join()).isNull();
     }
 }

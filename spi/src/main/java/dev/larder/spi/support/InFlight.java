@@ -1,4 +1,4 @@
-package dev.larder.store.dynamodb;
+package dev.larder.spi.support;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -7,11 +7,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 
 /**
- * Runs {@code count} asynchronous tasks with at most {@code limit} in flight, starting the next
+ * Shared by the backends: runs {@code count} asynchronous tasks with at most {@code limit} in flight, starting the next
  * one as each completes: no thread per task and no thread waiting. After a failure no new task
  * starts; the result fails with the first error once the running tasks have settled.
  */
-final class InFlight {
+public final class InFlight {
     private final int count;
     private final int limit;
     private final IntFunction<CompletableFuture<?>> task;
@@ -27,7 +27,12 @@ final class InFlight {
         this.task = task;
     }
 
-    static CompletableFuture<Void> run(int count, int limit, IntFunction<CompletableFuture<?>> task) {
+    /**
+     * Starts {@code task.apply(i)} for i = 0 … count-1, at most {@code limit} at a time.
+     *
+     * @return completes when every task has; fails with the first task's error (unwrapped)
+     */
+    public static CompletableFuture<Void> run(int count, int limit, IntFunction<CompletableFuture<?>> task) {
         if (count == 0) return CompletableFuture.completedFuture(null);
         InFlight f = new InFlight(count, Math.max(1, limit), task);
         f.pump();
@@ -62,7 +67,8 @@ final class InFlight {
         } while (pumping.decrementAndGet() != 0);
     }
 
-    static Throwable unwrap(Throwable e) {
+    /** The cause behind CompletionException / ExecutionException wrappers. */
+    public static Throwable unwrap(Throwable e) {
         while ((e instanceof CompletionException || e instanceof java.util.concurrent.ExecutionException) && e.getCause() != null) {
             e = e.getCause();
         }

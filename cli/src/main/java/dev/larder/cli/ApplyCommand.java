@@ -1,0 +1,48 @@
+package dev.larder.cli;
+
+import dev.larder.registry.RepoPlan;
+import dev.larder.registry.Repository;
+import dev.larder.spi.Capability;
+import dev.larder.spi.OnlineStore;
+import dev.larder.spi.OnlineStoreProvider;
+import dev.larder.spi.PlannedChange;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+@Command(name = "apply", description = "Validate features.yaml, update the online store's tables and record the definitions in the registry.")
+final class ApplyCommand implements Callable<Integer> {
+    @ParentCommand
+    LarderCli cli;
+
+    @Override
+    public Integer call() {
+        Repository repo = Repository.open(cli.repo());
+        RepoPlan plan = repo.plan();
+        OnlineStoreProvider provider = repo.provider();
+        try (OnlineStore store = repo.openStore()) {
+            printPlan(cli.out, repo, plan, repo.infraPlan(store, provider.capabilities(), plan), provider.capabilities());
+            repo.apply(store, provider.capabilities(), plan);
+        }
+        cli.out.println(plan.hasChanges() ? "Applied. Registry: " + repo.registryPath() : "No changes. Registry: " + repo.registryPath());
+        return 0;
+    }
+
+    /** Prints the view changes, warnings (drops, renames) and the store's infrastructure steps. */
+    static void printPlan(PrintWriter out, Repository repo, RepoPlan plan, List<PlannedChange> infra, Set<Capability> caps) {
+        out.println("Project " + repo.config().project() + ", online store " + repo.config().onlineStoreType() + ":");
+        if (plan.changes().isEmpty()) out.println("  (no feature views defined)");
+        plan.render().forEach(l -> out.println("  " + l));
+        for (String w : plan.warnings()) out.println("  WARNING: " + w);
+        if (!caps.contains(Capability.PLAN)) {
+            out.println("  (the " + repo.config().onlineStoreType() + " store cannot list its infrastructure changes)");
+        } else if (!infra.isEmpty()) {
+            out.println("Infrastructure:");
+            for (PlannedChange c : infra) out.println("  " + c);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.larder.cli;
+
+import dev.larder.materialize.Materializer;
+import dev.larder.materialize.ViewResult;
+import dev.larder.registry.Repository;
+import dev.larder.spi.OnlineStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "materialize", description = "Load the latest row per entity with event time in [START, END] (both included) into the online store.")
+final class MaterializeCommand implements Callable<Integer> {
+    @ParentCommand
+    LarderCli cli;
+
+    @Parameters(index = "0", paramLabel = "START", description = "Start of the event-time interval: " + Dates.ACCEPTED)
+    String start;
+
+    @Parameters(index = "1", paramLabel = "END", description = "End of the event-time interval (included).")
+    String end;
+
+    @Option(names = "--views", split = ",", paramLabel = "VIEW", description = "Only these feature views (comma-separated). Default: all.")
+    List<String> views = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        Instant s = Dates.parse("START", start, cli.clock);
+        Instant e = Dates.parse("END", end, cli.clock);
+        Repository repo = Repository.open(cli.repo());
+        try (OnlineStore store = repo.openStore()) {
+            report(cli, new Materializer(repo, store, new ProgressReporter(cli.out, cli.interactive)).materialize(views, s, e));
+        }
+        return 0;
+    }
+
+    static void report(LarderCli cli, List<ViewResult> results) {
+        long rows = results.stream().mapToLong(ViewResult::rows).sum();
+        cli.out.println("Materialized " + results.size() + " feature view" + (results.size() == 1 ? "" : "s") + ", " + rows + " rows written.");
+    }
+}

@@ -1,0 +1,273 @@
+package dev.larder.registry;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.larder.LarderException;
+import dev.larder.definitions.Definitions;
+import dev.larder.definitions.EntityDefinition;
+import dev.larder.definitions.FeastTypes;
+import dev.larder.definitions.FeatureViewDefinition;
+import dev.larder.definitions.SourceDefinition;
+import dev.larder.spi.FeatureView;
+import dev.larder.spi.Field;
+import dev.larder.spi.ValueType;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The registry file ({@code registry:} in feature_store.yaml, default {@code data/registry.json}):
+ * the applied entities and feature views and, per view, the intervals materialized so far.
+ * Immutable; changes return a new registry, which {@link #save} writes atomically.
+ */
+public final class Registry {
+    public static final int FORMAT_VERSION = 1;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** A materialized interval of event times, both ends included. */
+    public record Interval(Instant start, Instant end) {
+    }
+
+    /** An applied view with its materialization history (merged, sorted intervals). */
+    public record ViewEntry(FeatureViewDefinition definition, List<Interval> materialized) {
+        public ViewEntry {
+            materialized = merge(materialized);
+        }
+
+        public FeatureView view() {
+            return definition.view();
+        }
+
+        /** The end of the latest materialized interval: where materialize-incremental starts. */
+        public Optional<Instant> watermark() {
+            return materialized.stream().map(Interval::end).max(Comparator.naturalOrder());
+        }
+    }
+
+    private final String project;
+    private final Instant lastUpdated;
+    private final List<EntityDefinition> entities;
+    private final Map<String, ViewEntry> views;
+
+    public Registry(String project, Instant lastUpdated, List<EntityDefinition> entities, List<ViewEntry> views) {
+        this.project = project;
+        this.lastUpdated = lastUpdated;
+        this.entities = List.copyOf(entities);
+        Map<String, ViewEntry> m = new LinkedHashMap<>();
+        for (ViewEntry v : views) m.put(v.definition().name(), v);
+        this.views = java.util.Collections.unmodifiableMap(m);
+    }
+
+    public static Registry empty(String project) {
+        return new Registry(project, Instant.EPOCH, List.of(), List.of());
+    }
+
+    public String project() {
+        return project;
+    }
+
+    public Instant lastUpdated() {
+        return lastUpdated;
+    }
+
+    public List<EntityDefinition> entities() {
+        return entities;
+    }
+
+    public Map<String, ViewEntry> views() {
+        return views;
+    }
+
+    public List<FeatureView> featureViews() {
+        return views.values().stream().map(ViewEntry::view).toList();
+    }
+
+    public Optional<ViewEntry> view(String name) {
+        return Optional.ofNullable(views.get(name));
+    }
+
+    public Definitions definitions() {
+        return new Definitions(entities, views.values().stream().map(ViewEntry::definition).toList());
+    }
+
+    /** The registry after an apply: the new definitions, keeping the history of views whose data stays valid. */
+    public Registry withDefinitions(Definitions defs, List<String> viewsToReset, Instant now) {
+        List<ViewEntry> out = new ArrayList<>();
+        for (FeatureViewDefinition d : defs.views()) {
+            ViewEntry old = views.get(d.name());
+            List<Interval> history = old == null || viewsToReset.contains(d.name()) ? List.of() : old.materialized();
+            out.add(new ViewEntry(d, history));
+        }
+        return new Registry(project, now, defs.entities(), out);
+    }
+
+    /** The registry after a view's rows for [start, end] are written. */
+    public Registry withMaterialized(String view, Interval interval, Instant now) {
+        ViewEntry e = views.get(view);
+        if (e == null) {
+            throw new LarderException("Feature view '" + view + "' is not in the registry; run 'larder apply' first");
+        }
+        List<ViewEntry> out = new ArrayList<>();
+        for (ViewEntry v : views.values()) {
+            if (v.definition().name().equals(view)) {
+                List<Interval> h = new ArrayList<>(v.materialized());
+                h.add(interval);
+                out.add(new ViewEntry(v.definition(), h));
+            } else {
+                out.add(v);
+            }
+        }
+        return new Registry(project, now, entities, out);
+    }
+
+    static List<Interval> merge(List<Interval> intervals) {
+        List<Interval> sorted = new ArrayList<>(intervals);
+        sorted.sort(Comparator.comparing(Interval::start));
+        List<Interval> out = new ArrayList<>();
+        for (Interval i : sorted) {
+            if (!out.isEmpty() && !i.start().isAfter(out.get(out.size() - 1).end())) {
+                Interval last = out.remove(out.size() - 1);
+                out.add(new Interval(last.start(), i.end().isAfter(last.end()) ? i.end() : last.end()));
+            } else {
+                out.add(i);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    // ------------------------------------------------------------------------------ file format
+
+    /** Reads a registry file; empty when the file does not exist (nothing applied yet). */
+    public static Optional<Registry> load(Path file) {
+        if (!Files.exists(file)) return Optional.empty();
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw new LarderException(file + ": the registry is not valid JSON (line " + e.getLocation().getLineNr()
+                    + "): " + e.getOriginalMessage() + "; run 'larder apply' to rewrite it");
+        } catch (IOException e) {
+            throw new LarderException(file + ": cannot read the registry: " + e.getMessage());
+        }
+        try {
+            int version = root.path("larder_registry_version").asInt(-1);
+            if (version != FORMAT_VERSION) {
+                throw new LarderException(file + ": registry format version " + version + " is not supported (expected " + FORMAT_VERSION + ")");
+            }
+            List<EntityDefinition> entities = new ArrayList<>();
+            for (JsonNode e : root.path("entities")) {
+                List<String> keys = new ArrayList<>();
+                e.path("join_keys").forEach(k -> keys.add(k.asText()));
+                entities.add(new EntityDefinition(text(e, "name"), keys, ValueType.valueOf(text(e, "value_type"))));
+            }
+            List<ViewEntry> views = new ArrayList<>();
+            for (JsonNode v : root.path("feature_views")) {
+                List<String> ents = new ArrayList<>();
+                v.path("entities").forEach(x -> ents.add(x.asText()));
+                List<Field> joinKeys = new ArrayList<>();
+                for (JsonNode k : v.path("join_keys")) joinKeys.add(new Field(text(k, "name"), ValueType.valueOf(text(k, "value_type"))));
+                List<Field> features = new ArrayList<>();
+                for (JsonNode f : v.path("features")) features.add(new Field(text(f, "name"), ValueType.valueOf(text(f, "value_type"))));
+                if (ents.isEmpty()) joinKeys.clear(); // the dummy key is implied
+                FeatureView view = new FeatureView(text(v, "name"), ents, joinKeys, features, Duration.parse(text(v, "ttl")));
+                JsonNode s = v.path("source");
+                SourceDefinition src = new SourceDefinition(text(s, "path"), text(s, "timestamp_field"),
+                        s.hasNonNull("created_timestamp_column") ? s.get("created_timestamp_column").asText() : null);
+                List<Interval> intervals = new ArrayList<>();
+                for (JsonNode i : v.path("materialized_intervals")) {
+                    intervals.add(new Interval(Instant.parse(text(i, "start")), Instant.parse(text(i, "end"))));
+                }
+                views.add(new ViewEntry(new FeatureViewDefinition(view, src), intervals));
+            }
+            return Optional.of(new Registry(text(root, "project"), Instant.parse(text(root, "last_updated")), entities, views));
+        } catch (RuntimeException e) {
+            if (e instanceof LarderException) throw e;
+            throw new LarderException(file + ": the registry is damaged (" + e.getMessage() + "); run 'larder apply' to rewrite it", e);
+        }
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) throw new IllegalArgumentException("missing '" + field + "'");
+        return v.asText();
+    }
+
+    public String toJson() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("larder_registry_version", FORMAT_VERSION);
+        root.put("project", project);
+        root.put("last_updated", lastUpdated.toString());
+        ArrayNode ents = root.putArray("entities");
+        for (EntityDefinition e : entities) {
+            ObjectNode n = ents.addObject();
+            n.put("name", e.name());
+            ArrayNode keys = n.putArray("join_keys");
+            e.joinKeys().forEach(keys::add);
+            n.put("value_type", e.valueType().name());
+        }
+        ArrayNode vs = root.putArray("feature_views");
+        for (ViewEntry entry : views.values()) {
+            FeatureView v = entry.view();
+            ObjectNode n = vs.addObject();
+            n.put("name", v.name());
+            ArrayNode en = n.putArray("entities");
+            v.entities().forEach(en::add);
+            ArrayNode jk = n.putArray("join_keys");
+            for (Field f : v.joinKeys()) jk.addObject().put("name", f.name()).put("value_type", f.type().name());
+            n.put("ttl", v.ttl().toString());
+            ArrayNode fs = n.putArray("features");
+            for (Field f : v.features()) {
+                fs.addObject().put("name", f.name()).put("value_type", f.type().name()).put("dtype", FeastTypes.dtypeName(f.type()));
+            }
+            SourceDefinition s = entry.definition().source();
+            ObjectNode sn = n.putObject("source");
+            sn.put("path", s.path());
+            sn.put("timestamp_field", s.timestampField());
+            if (s.createdTimestampColumn() != null) sn.put("created_timestamp_column", s.createdTimestampColumn());
+            ArrayNode mi = n.putArray("materialized_intervals");
+            for (Interval i : entry.materialized()) mi.addObject().put("start", i.start().toString()).put("end", i.end().toString());
+        }
+        try {
+            return JSON.writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes the registry: to a temporary file first, then moved over the old one, so readers never see half a file. */
+    public void save(Path file) {
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+            try {
+                Files.writeString(tmp, toJson(), StandardCharsets.UTF_8);
+                try {
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new LarderException(file + ": cannot write the registry: " + e.getMessage(), e);
+        }
+    }
+}

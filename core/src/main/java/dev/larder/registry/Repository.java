@@ -1,0 +1,127 @@
+package dev.larder.registry;
+
+import dev.larder.LarderException;
+import dev.larder.OnlineStores;
+import dev.larder.config.RepoConfig;
+import dev.larder.definitions.Definitions;
+import dev.larder.spi.Capability;
+import dev.larder.spi.InfraChange;
+import dev.larder.spi.OnlineStore;
+import dev.larder.spi.OnlineStoreProvider;
+import dev.larder.spi.PlannedChange;
+import dev.larder.spi.StoreContext;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A feature repository: its configuration, its definitions and its registry, and the operations
+ * that keep them and the online store in step (plan, apply, teardown).
+ */
+public final class Repository {
+    private final RepoConfig config;
+    private final Clock clock;
+
+    public Repository(RepoConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    public static Repository open(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new LarderException(dir + ": not a directory; pass --repo DIR or run 'larder init DIR' first");
+        }
+        return new Repository(RepoConfig.load(dir), Clock.systemUTC());
+    }
+
+    public RepoConfig config() {
+        return config;
+    }
+
+    public Path registryPath() {
+        return config.registryPath();
+    }
+
+    /** The registry as applied so far; an empty one before the first apply. */
+    public Registry registry() {
+        Registry r = Registry.load(config.registryPath()).orElseGet(() -> Registry.empty(config.project()));
+        if (!r.project().equals(config.project())) {
+            throw new LarderException(config.registryPath() + ": the registry belongs to project '" + r.project() + "' but "
+                    + config.source() + " says '" + config.project() + "'; use another registry path or run teardown under the old project");
+        }
+        return r;
+    }
+
+    /** The registry, which must exist: materialize and get need applied views. */
+    public Registry appliedRegistry() {
+        if (!Files.exists(config.registryPath())) {
+            throw new LarderException(config.registryPath() + ": no registry yet; run 'larder apply' first");
+        }
+        return registry();
+    }
+
+    public Definitions definitions() {
+        return Definitions.load(config.repoPath());
+    }
+
+    public OnlineStoreProvider provider() {
+        return OnlineStores.installed().get(config.onlineStoreType(), config.source() + ": online_store.type");
+    }
+
+    public OnlineStore openStore() {
+        return provider().create(new StoreContext(config.project(), config.repoPath(), config.onlineStore()));
+    }
+
+    public RepoPlan plan() {
+        return RepoPlan.compute(registry(), definitions());
+    }
+
+    /** The store's own plan of the infrastructure change, or empty when the backend cannot plan. */
+    public List<PlannedChange> infraPlan(OnlineStore store, Set<Capability> capabilities, RepoPlan plan) {
+        if (!capabilities.contains(Capability.PLAN)) return List.of();
+        return store.plan(new InfraChange(plan.viewsToKeep(), plan.viewsToDelete()));
+    }
+
+    /**
+     * Applies a plan: drops what goes, creates what the kept views need, then records the
+     * definitions. The registry is written last, so a failed store update leaves it unchanged.
+     */
+    public Registry apply(OnlineStore store, Set<Capability> capabilities, RepoPlan plan) {
+        Registry current = registry();
+        if (capabilities.contains(Capability.UPDATE_INFRA)) {
+            if (!plan.viewsToDelete().isEmpty() && capabilities.contains(Capability.TEARDOWN)) {
+                store.teardown(plan.viewsToDelete());
+            }
+            store.update(new InfraChange(plan.viewsToKeep(), plan.viewsToDelete()));
+        }
+        Registry next = current.withDefinitions(plan.desired(), plan.viewsToReset(), clock.instant());
+        next.save(config.registryPath());
+        return next;
+    }
+
+    /** Removes the online data of every applied view and deletes the registry. */
+    public List<String> teardown(OnlineStore store, Set<Capability> capabilities) {
+        Registry r = registry();
+        List<String> names = r.featureViews().stream().map(v -> v.name()).toList();
+        if (capabilities.contains(Capability.TEARDOWN) && !r.featureViews().isEmpty()) {
+            store.teardown(r.featureViews());
+        }
+        try {
+            Files.deleteIfExists(config.registryPath());
+        } catch (IOException e) {
+            throw new LarderException(config.registryPath() + ": cannot delete the registry: " + e.getMessage(), e);
+        }
+        return names;
+    }
+
+    /** Records a materialized interval; re-reads the file so that concurrent updates of other views are kept. */
+    public synchronized Registry recordMaterialized(String view, Registry.Interval interval) {
+        Registry next = appliedRegistry().withMaterialized(view, interval, clock.instant());
+        next.save(config.registryPath());
+        return next;
+    }
+}
