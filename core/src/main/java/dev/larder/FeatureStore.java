@@ -286,7 +286,7 @@ public final class FeatureStore implements AutoCloseable {
         List<ViewRead> reads = new ArrayList<>();
         for (ViewPlan p : group) reads.add(new ViewRead(p.view, p.features));
         CompletableFuture<List<List<OnlineRow>>> all = readExecutor == null
-                ? CompletableFuture.supplyAsync(() -> store.readViews(reads, keys), Runnable::run)
+                ? store.readViewsAsync(reads, keys)
                 : CompletableFuture.supplyAsync(() -> store.readViews(reads, keys), readExecutor);
         return all.thenApply(rows -> {
             Map<EntityKey, Integer> pos = new HashMap<>();

@@ -45,6 +45,23 @@ public interface OnlineStore extends AutoCloseable {
         return out;
     }
 
+    /**
+     * {@link #readViews} without blocking the calling thread, for stores declaring
+     * {@link Capability#ASYNC_READ}. The default runs one {@link #readAsync} per view
+     * concurrently; stores with {@link Capability#MULTI_VIEW_READ} override it with one round trip.
+     */
+    default CompletableFuture<List<List<OnlineRow>>> readViewsAsync(List<ViewRead> reads, List<EntityKey> keys) {
+        List<CompletableFuture<List<OnlineRow>>> parts = new ArrayList<>(reads.size());
+        for (ViewRead r : reads) {
+            parts.add(readAsync(r.view(), keys, r.features()));
+        }
+        return CompletableFuture.allOf(parts.toArray(new CompletableFuture[0])).thenApply(done -> {
+            List<List<OnlineRow>> out = new ArrayList<>(parts.size());
+            for (CompletableFuture<List<OnlineRow>> p : parts) out.add(p.join());
+            return out;
+        });
+    }
+
     /** Creates what the kept views need and drops what only the deleted views used. Idempotent. */
     void update(InfraChange change);
 

@@ -355,8 +355,21 @@ public abstract class OnlineStoreCompatibilityKit {
                 if (i < 3) assertRow(gotB.get(i), bRows.get(i));
                 else assertThat(gotB.get(i).isPresent()).isFalse();
             }
-            assertThat(store.readViews(List.of(new ViewRead(a, DRIVER_FEATURES), new ViewRead(b, List.of("rating"))), keys))
-                    .containsExactly(gotA, store.read(b, keys, List.of("rating")));
+            List<ViewRead> both = List.of(new ViewRead(a, DRIVER_FEATURES), new ViewRead(b, List.of("rating")));
+            List<OnlineRow> gotRating = store.read(b, keys, List.of("rating"));
+            assertThat(store.readViews(both, keys)).containsExactly(gotA, gotRating);
+            if (has(Capability.ASYNC_READ)) {
+                assertThat(store.readViewsAsync(both, keys).join()).containsExactly(gotA, gotRating);
+            }
+            // Through the facade: one request over both views (one multi-view read where the store has it).
+            try (FeatureStore fs = FeatureStore.builder().store(project, store, provider.capabilities()).views(List.of(a, b)).build()) {
+                OnlineResponse r = fs.getOnlineFeatures(List.of("fv_a:trips", "fv_b:rating", "fv_a:note"),
+                        List.of(Map.of("driver_id", 3L), Map.of("driver_id", 5L), Map.of("driver_id", 3L)));
+                assertThat(r.column("trips").values()).containsExactly(Value.ofInt64(3002), Value.ofInt64(5002), Value.ofInt64(3002));
+                assertThat(r.column("rating").values()).containsExactly(Value.ofDouble(1.5), null, Value.ofDouble(1.5));
+                assertThat(r.column("rating").statuses()).containsExactly(FieldStatus.PRESENT, FieldStatus.NOT_FOUND, FieldStatus.PRESENT);
+                assertThat(r.column("note").values()).containsExactly(Value.ofString("driver 3 v2"), Value.ofString("driver 5 v2"), Value.ofString("driver 3 v2"));
+            }
         }
 
         @Test

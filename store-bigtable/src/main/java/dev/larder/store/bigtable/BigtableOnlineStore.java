@@ -223,6 +223,11 @@ public final class BigtableOnlineStore implements OnlineStore {
         return await(readGroups(reads, keys));
     }
 
+    @Override
+    public CompletableFuture<List<List<OnlineRow>>> readViewsAsync(List<ViewRead> reads, List<EntityKey> keys) {
+        return readGroups(reads, keys);
+    }
+
     private CompletableFuture<List<List<OnlineRow>>> readGroups(List<ViewRead> reads, List<EntityKey> keys) {
         try {
             checkOpen();

@@ -124,6 +124,7 @@ public final class RedisOnlineStore implements OnlineStore {
      * Reads several views sharing join keys: one HMGET per distinct key asks for every view's
      * fields at once, all in one pipelined batch. Decoding runs where the last reply arrives.
      */
+    @Override
     public CompletableFuture<List<List<OnlineRow>>> readViewsAsync(List<ViewRead> reads, List<EntityKey> keys) {
         try {
             checkOpen();
