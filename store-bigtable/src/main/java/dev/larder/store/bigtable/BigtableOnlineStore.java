@@ -38,6 +38,7 @@ import dev.larder.spi.ProgressListener;
 import dev.larder.spi.Value;
 import dev.larder.spi.ViewRead;
 import dev.larder.spi.codec.EntityKeyCodec;
+import dev.larder.spi.support.InFlight;
 import dev.larder.spi.support.DistinctKeys;
 import dev.larder.spi.codec.Timestamps;
 import dev.larder.spi.codec.ValueCodec;
@@ -586,7 +587,7 @@ public final class BigtableOnlineStore implements OnlineStore {
         }, MoreExecutors.directExecutor());
         Duration timeout = config.requestTimeout();
         return cf.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).exceptionally(e -> {
-            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            Throwable cause = InFlight.unwrap(e);
             if (cause instanceof TimeoutException) {
                 future.cancel(true);
                 throw new BigtableStoreException(where() + ": cannot " + what + ": no answer within request_timeout "

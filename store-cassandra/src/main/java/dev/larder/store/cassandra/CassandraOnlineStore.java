@@ -359,7 +359,7 @@ public final class CassandraOnlineStore implements OnlineStore {
     }
 
     private RuntimeException failure(String what, FeatureView view, Throwable error, String suffix) {
-        if (error instanceof CompletionException && error.getCause() != null) error = error.getCause();
+        error = InFlight.unwrap(error);
         String message = where + ": cannot " + what + " table " + qualifiedTable(view) + ": " + describe(error) + suffix;
         if (error instanceof InvalidQueryException && String.valueOf(error.getMessage()).contains("unconfigured table")) {
             message += "; the table does not exist: run 'larder apply' (update) to create it";

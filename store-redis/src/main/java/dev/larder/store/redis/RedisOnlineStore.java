@@ -13,6 +13,7 @@ import dev.larder.spi.ViewRead;
 import dev.larder.spi.codec.CodecException;
 import dev.larder.spi.codec.EntityKeyCodec;
 import dev.larder.spi.support.DistinctKeys;
+import dev.larder.spi.support.InFlight;
 import dev.larder.spi.codec.Timestamps;
 import dev.larder.spi.codec.ValueCodec;
 import io.lettuce.core.KeyScanCursor;
@@ -40,7 +41,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -254,7 +254,7 @@ public final class RedisOnlineStore implements OnlineStore {
     }
 
     private static boolean isNoScript(Throwable e) {
-        Throwable t = unwrap(e);
+        Throwable t = InFlight.unwrap(e);
         return t.getMessage() != null && t.getMessage().startsWith("NOSCRIPT");
     }
 
@@ -411,19 +411,14 @@ public final class RedisOnlineStore implements OnlineStore {
     }
 
     private RedisStoreException failure(String what, Throwable error) {
-        Throwable t = unwrap(error);
+        Throwable t = InFlight.unwrap(error);
         if (t instanceof RedisStoreException) return (RedisStoreException) t;
         return new RedisStoreException(where + ": cannot " + what + " (project '" + project + "'): " + message(t), t);
     }
 
-    private static Throwable unwrap(Throwable e) {
-        Throwable t = e;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) t = t.getCause();
-        return t;
-    }
 
     private static String message(Throwable e) {
-        Throwable t = unwrap(e);
+        Throwable t = InFlight.unwrap(e);
         String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         if (t.getCause() != null && t.getCause().getMessage() != null && !m.contains(t.getCause().getMessage())) {
             m += ": " + t.getCause().getMessage();

@@ -1,5 +1,6 @@
 package dev.larder.store.redis;
 
+import dev.larder.spi.support.InFlight;
 import dev.larder.store.redis.RedisStoreConfig.HostPort;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
@@ -32,7 +33,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
@@ -247,7 +247,7 @@ abstract class RedisPipe implements AutoCloseable {
         }
 
         private static boolean isRedirect(Throwable e) {
-            Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            Throwable t = InFlight.unwrap(e);
             String m = t.getMessage();
             return m != null && (m.startsWith("MOVED ") || m.startsWith("ASK "));
         }
