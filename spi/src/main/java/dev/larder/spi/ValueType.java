@@ -28,6 +28,15 @@ public enum ValueType {
     UNIX_TIMESTAMP_LIST(18, UNIX_TIMESTAMP),
     NULL(19, null);
 
+    /** By Feast number; {@code values()} copies its array on every call, and decoding asks once per value. */
+    private static final ValueType[] BY_NUMBER = new ValueType[NULL.number + 1];
+
+    static {
+        for (ValueType t : values()) {
+            BY_NUMBER[t.number] = t;
+        }
+    }
+
     private final int number;
     private final ValueType elementType;
 
@@ -66,10 +75,9 @@ public enum ValueType {
     }
 
     public static ValueType ofNumber(int number) {
-        for (ValueType t : values()) {
-            if (t.number == number) {
-                return t;
-            }
+        ValueType t = number >= 0 && number < BY_NUMBER.length ? BY_NUMBER[number] : null;
+        if (t != null) {
+            return t;
         }
         throw new IllegalArgumentException("Unsupported Feast value type number " + number);
     }

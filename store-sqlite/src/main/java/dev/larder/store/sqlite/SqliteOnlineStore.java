@@ -314,9 +314,11 @@ public final class SqliteOnlineStore implements OnlineStore {
         sql.append(") AND feature_name IN (");
         appendPlaceholders(sql, features.size());
         sql.append(')');
-        List<Integer> seen = new ArrayList<>();
-        Map<Integer, Map<String, Value>> values = new HashMap<>();
-        Map<Integer, Instant> times = new HashMap<>();
+        // Indexed by the key's position in the request: no boxing, no per-row map lookups.
+        @SuppressWarnings("unchecked")
+        Map<String, Value>[] values = new Map[found.length];
+        Instant[] times = new Instant[found.length];
+        int rowCapacity = (int) (features.size() / 0.75f) + 1;
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int p = 1;
             for (byte[] k : chunk) ps.setBytes(p++, k);
@@ -325,7 +327,7 @@ public final class SqliteOnlineStore implements OnlineStore {
                 // SQLite returns an entity's rows together (it walks the key index) and they usually
                 // share one event time: look the key up and parse the time only when they change.
                 byte[] lastKey = null;
-                Integer key = null;
+                int key = -1;
                 Map<String, Value> row = null;
                 String lastTs = null;
                 Instant t = null;
@@ -334,11 +336,10 @@ public final class SqliteOnlineStore implements OnlineStore {
                     if (lastKey == null || !Arrays.equals(k, lastKey)) {
                         lastKey = k;
                         key = index.get(ByteBuffer.wrap(k));
-                        row = values.get(key);
+                        row = values[key];
                         if (row == null) {
-                            row = new HashMap<>();
-                            values.put(key, row);
-                            seen.add(key);
+                            row = new HashMap<>(rowCapacity);
+                            values[key] = row;
                         }
                     }
                     row.put(rs.getString(2), ValueCodec.decode(rs.getBytes(3)));
@@ -348,13 +349,13 @@ public final class SqliteOnlineStore implements OnlineStore {
                         t = Timestamps.parsePython(ts);
                     }
                     // Rows of one entity may carry different event times (per-feature upserts); report the latest.
-                    Instant previous = times.get(key);
-                    if (previous == null || t.isAfter(previous)) times.put(key, t);
+                    Instant previous = times[key];
+                    if (previous == null || (t != previous && t.isAfter(previous))) times[key] = t;
                 }
             }
         }
-        for (Integer key : seen) {
-            found[key] = OnlineRow.of(times.get(key), values.get(key));
+        for (int key = 0; key < values.length; key++) {
+            if (values[key] != null) found[key] = OnlineRow.of(times[key], values[key]);
         }
     }
 
