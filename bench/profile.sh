@@ -1,32 +1,66 @@
 #!/usr/bin/env bash
-# Profiles the three targets of issue 8 with JMH's profilers (-prof stack: where every thread of the
-# fork, the in-JVM DynamoDB Local included, spends its time; -prof gc: allocation per read) and writes
-# the output to docs/benchmarks/profiles/. Run after bench/run.sh (it reuses benchmarks.jar).
+# Profiles the targets of issue 8 and writes the output to docs/benchmarks/profiles/. Run after
+# bench/run.sh (it reuses benchmarks.jar).
+#   - dynamodb, sqlite: CPU sampling with async-profiler (JMH -prof async; the native library comes
+#     from Maven Central inside benchmarks.jar), summarized by ProfileSummary: cores busy, CPU by
+#     component (server in the fork, client library, Larder, proxy, JIT, GC), hottest frames;
+#     plus -prof gc (allocation per read).
+#   - redis (and the others again): -prof stack (thread states and top stacks of every thread).
 #
 #   bench/profile.sh            # all three
-#   bench/profile.sh redis      # one of: dynamodb, redis, sqlite
+#   bench/profile.sh dynamodb   # one of: dynamodb, redis, sqlite
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=benchmarks/target/benchmarks.jar
 OUT="${OUT:-docs/benchmarks}/profiles"
+WORK=benchmarks/target/profiles
 [ -f "$JAR" ] || { echo "$JAR is missing: run bench/run.sh first (or mvn -B package -pl benchmarks -am -DskipTests)" >&2; exit 1; }
-mkdir -p "$OUT"
+mkdir -p "$OUT" "$WORK"
 WHICH="${1:-all}"
 STACK='stack:lines=6;top=12;period=5'
+INTERVAL_NS=1000000
+
+# async-profiler's library for this machine, from benchmarks.jar (linux-x64 only).
+ASYNC=""
+if [ "$(uname -s)-$(uname -m)" = Linux-x86_64 ]; then
+  (cd "$WORK" && jar xf "../benchmarks.jar" linux-x64/libasyncProfiler.so)
+  ASYNC="$(pwd)/$WORK/linux-x64/libasyncProfiler.so"
+else
+  echo "async-profiler's library is bundled for linux-x64 only: CPU sampling skipped, -prof stack instead" >&2
+fi
+
+filter() {
+  grep -v -E '^(# (Warmup|Measurement|Timeout|Threads|Benchmark mode|VM |JMH version|Blackhole)|WARNING|REMEMBER|Do not assume|experiments|extra caution|works, and|different JVMs|modes can be)'
+}
 
 run() { # name, then JMH arguments
   local name=$1; shift
   echo "== profiling $name -> $OUT/$name.txt"
-  java -Djava.awt.headless=true -jar "$JAR" "$@" 2>&1 \
-    | grep -v -E '^(# (Warmup|Measurement|Timeout|Threads|Benchmark mode|VM |JMH version|Blackhole)|WARNING|REMEMBER|Do not assume|experiments|extra caution|works, and|different JVMs|modes can be)' > "$OUT/$name.txt"
+  java -Djava.awt.headless=true -jar "$JAR" "$@" 2>&1 | filter > "$OUT/$name.txt"
 }
 
+# name, measured seconds per configuration, then JMH arguments: -prof gc and, when available, CPU
+# sampling; each configuration's collapsed stacks are summarized at the end of $OUT/$name.txt.
+sampled() {
+  local name=$1 seconds=$2; shift 2
+  if [ -z "$ASYNC" ]; then run "$name" "$@" -prof "$STACK" -prof gc; return; fi
+  rm -rf "${WORK:?}/$name"
+  run "$name" "$@" -prof gc -prof "async:libPath=$ASYNC;event=cpu;interval=$INTERVAL_NS;output=collapsed;dir=$WORK/$name"
+  for f in "$WORK/$name"/*/collapsed-cpu.csv; do
+    { echo; echo "== CPU profile (async-profiler $ASYNC_VERSION, event cpu, every ${INTERVAL_NS} ns): $(basename "$(dirname "$f")")"
+      java -cp "$JAR" dev.larder.benchmarks.report.ProfileSummary "$f" "$INTERVAL_NS" "$seconds"; } >> "$OUT/$name.txt"
+  done
+}
+ASYNC_VERSION="$(unzip -p "$JAR" 'META-INF/maven/tools.profiler/async-profiler/pom.properties' 2>/dev/null | sed -n 's/^version=//p')"
+
 if [ "$WHICH" = all ] || [ "$WHICH" = dynamodb ]; then
-  run dynamodb 'DynamoDbBatchReadBenchmark' -p features=10 -p addedRoundTripMs=10 -p maxReadWorkers=1,10 -prof "$STACK" -prof gc
+  # Larder sequential and parallel at +10 ms, and the raw SDK control doing the same requests.
+  sampled dynamodb 8 '(DynamoDbBatchReadBenchmark|DynamoDbRawSdkBenchmark)' -p features=10 -p addedRoundTripMs=10 \
+    -p maxReadWorkers=1,10 -p inFlight=1,5 -i 4 -r 2
 fi
 if [ "$WHICH" = all ] || [ "$WHICH" = redis ]; then
   run redis 'RedisReadBenchmark.(larderPipelined|rawLettucePipeline|naivePerKey)' -p addedRoundTripMs=0 -prof "$STACK" -prof gc
 fi
 if [ "$WHICH" = all ] || [ "$WHICH" = sqlite ]; then
-  run sqlite 'SqliteReadBenchmark' -p keys=500 -prof "$STACK" -prof gc
+  sampled sqlite 5 'SqliteReadBenchmark' -p keys=500 -f 1 -i 5 -r 1
 fi
