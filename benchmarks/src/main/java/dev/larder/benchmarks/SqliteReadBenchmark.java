@@ -54,6 +54,14 @@ public class SqliteReadBenchmark {
     @Param({"10", "50"})
     public int features;
 
+    /**
+     * Which reader: a parameter rather than two methods so that JMH runs the two readers of one
+     * keys × features configuration back to back. On a shared machine whose speed drifts over minutes,
+     * methods would be measured minutes apart, and the drift would decide the ratio.
+     */
+    @Param({"larder", "rawJdbc"})
+    public String reader;
+
     private BackendEnvironment env;
     private OnlineStore store;
     private FeatureView view;
@@ -61,6 +69,7 @@ public class SqliteReadBenchmark {
     private List<String> featureNames;
     private Connection jdbc;
     private String sql;
+    private boolean larder;
 
     @Setup(Level.Trial)
     public void setUp() throws SQLException {
@@ -71,8 +80,13 @@ public class SqliteReadBenchmark {
         List<EntityKey> all = BenchData.keys(500);
         store.write(view, BenchData.rows(view, all, BenchData.EVENT_TIME), ProgressListener.NONE);
         requestKeys = all.subList(0, keys);
+        larder = switch (reader) {
+            case "larder" -> true;
+            case "rawJdbc" -> false;
+            default -> throw new IllegalArgumentException("reader must be larder or rawJdbc, not '" + reader + "'");
+        };
         featureNames = view.featureNames();
-        BenchData.checkComplete("sqlite", larder(), keys, featureNames);
+        BenchData.checkComplete("sqlite", store.read(view, requestKeys, featureNames), keys, featureNames);
 
         // The same connection settings and statement as the store (WAL, a pooled connection, a prepared IN query).
         jdbc = DriverManager.getConnection("jdbc:sqlite:" + env.storeOptions().get("path"));
@@ -92,13 +106,12 @@ public class SqliteReadBenchmark {
     }
 
     @Benchmark
-    public List<OnlineRow> larder() {
-        return store.read(view, requestKeys, featureNames);
+    public Object read(Blackhole bh) throws SQLException {
+        return larder ? store.read(view, requestKeys, featureNames) : rawJdbc(bh);
     }
 
     /** Serializes the keys, runs the query and reads every column: what the store does, minus decoding. */
-    @Benchmark
-    public int rawJdbc(Blackhole bh) throws SQLException {
+    private int rawJdbc(Blackhole bh) throws SQLException {
         List<byte[]> ks = new ArrayList<>(requestKeys.size());
         for (EntityKey k : requestKeys) ks.add(EntityKeyCodec.serialize(k));
         int n = 0;

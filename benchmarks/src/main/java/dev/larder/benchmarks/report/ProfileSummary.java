@@ -63,7 +63,7 @@ public final class ProfileSummary {
             String component = component(frames);
             byComponent.merge(component, n, Long::sum);
             if (line.contains("SQLiteQueue.runQueue")) sqliteQueue.merge("on DynamoDB Local's single SQLiteQueue thread", n, Long::sum);
-            leaves.merge(frames[frames.length - 1], n, Long::sum);
+            leaves.merge(leafName(frames[frames.length - 1]), n, Long::sum);
         }
         StringBuilder out = new StringBuilder();
         double cpuSeconds = total * intervalNs / 1e9;
@@ -78,6 +78,16 @@ public final class ProfileSummary {
         out.append("\nHottest leaf frames:\n");
         appendShares(out, top(leaves, 15), total);
         return out.toString();
+    }
+
+    /**
+     * A native library without symbols shows as its path; sqlite-jdbc extracts its library under a
+     * random name ({@code /tmp/sqlite-3.50.3.0-<uuid>-libsqlitejdbc.so}): keep the file name without the UUID.
+     */
+    static String leafName(String frame) {
+        if (!frame.startsWith("/")) return frame;
+        return frame.substring(frame.lastIndexOf('/') + 1)
+                .replaceAll("-?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "") + " (native, no symbols)";
     }
 
     private static String component(String[] frames) {

@@ -146,12 +146,12 @@ public final class Report {
             }
             md.append('\n');
         }
-        List<Row> jdbc = results.of("SqliteReadBenchmark.rawJdbc");
+        List<Row> jdbc = results.all(SQLITE, "reader", "rawJdbc");
         if (!jdbc.isEmpty()) {
             md.append("| sqlite, raw JDBC (floor) |");
             for (String k : keys) {
                 for (String f : feats) {
-                    Optional<Row> r = results.find("SqliteReadBenchmark.rawJdbc", "keys", k, "features", f);
+                    Optional<Row> r = results.find(SQLITE, "reader", "rawJdbc", "keys", k, "features", f);
                     md.append(' ').append(r.map(Row::formatted).orElse("–")).append(" |");
                     r.ifPresent(row -> chart.computeIfAbsent(k + " keys × " + f + " features", x -> new LinkedHashMap<>()).put("sqlite raw JDBC", row.score()));
                 }
@@ -163,13 +163,13 @@ public final class Report {
     }
 
     private void sqlite() throws IOException {
-        List<Row> rows = results.of("SqliteReadBenchmark.larder");
+        List<Row> rows = results.all(SQLITE, "reader", "larder");
         if (rows.isEmpty()) return;
         md.append("## SQLite: Larder against raw JDBC (`SqliteReadBenchmark`)\n\n");
         md.append("Raw JDBC runs the statement the store builds, on the same file, and reads every column without decoding values.\n\n");
         md.append("| Keys | Features | Larder (ms) | Raw JDBC (ms) | Larder / JDBC |\n|---:|---:|---:|---:|---:|\n");
         for (Row l : rows) {
-            Optional<Row> j = results.find("SqliteReadBenchmark.rawJdbc", "keys", l.param("keys"), "features", l.param("features"));
+            Optional<Row> j = results.find(SQLITE, "reader", "rawJdbc", "keys", l.param("keys"), "features", l.param("features"));
             md.append("| ").append(l.param("keys")).append(" | ").append(l.param("features")).append(" | ").append(l.formatted())
                     .append(" | ").append(j.map(Row::formatted).orElse("–")).append(" | ")
                     .append(j.map(x -> ratio(l.score() / x.score())).orElse("–")).append(" |\n");
@@ -181,6 +181,8 @@ public final class Report {
         }
         md.append('\n');
     }
+
+    private static final String SQLITE = "SqliteReadBenchmark.read";
 
     private static final List<String> REDIS_METHODS = List.of("rawLettucePipeline", "larderPipelined", "naivePerKey",
             "fiveViewsOneRequest", "fiveViewsOneByOne");

@@ -65,6 +65,13 @@ final class Results {
         return out;
     }
 
+    /** Rows of {@code Class.method} whose parameter {@code param} is {@code value}. */
+    List<Row> all(String shortName, String param, String value) {
+        List<Row> out = new ArrayList<>();
+        for (Row r : of(shortName)) if (value.equals(r.param(param))) out.add(r);
+        return out;
+    }
+
     /** The row of {@code Class.method} whose parameters include all of {@code params} (name, value, name, value...). */
     Optional<Row> find(String shortName, String... params) {
         outer:

@@ -26,4 +26,11 @@ class ProfileSummaryTest {
         assertThat(summary).contains(" 40.0%  server: DynamoDB Local", " 30.0%  Larder", " 20.0%  client: AWS SDK", " 10.0%  JIT compiler");
         assertThat(summary).contains(" 40.0%  on DynamoDB Local's single SQLiteQueue thread");
     }
+
+    @Test
+    void namesANativeLibraryWithoutSymbolsByItsFileWithoutTheRandomPart() {
+        assertThat(ProfileSummary.leafName("/tmp/sqlite-3.50.3.0-6111c219-ef41-46ad-b549-6b4914ac567c-libsqlitejdbc.so"))
+                .isEqualTo("sqlite-3.50.3.0-libsqlitejdbc.so (native, no symbols)");
+        assertThat(ProfileSummary.leafName("java/util/HashMap.getNode")).isEqualTo("java/util/HashMap.getNode");
+    }
 }
