@@ -3,6 +3,7 @@ package dev.larder.benchmarks.report;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +13,15 @@ import java.util.Optional;
 final class Results {
     static final String PKG = "dev.larder.benchmarks.";
 
-    /** One benchmark × parameter combination. */
-    record Row(String benchmark, Map<String, String> params, double score, double error, String unit,
-               int forks, int warmups, String warmupTime, int iterations, String measurementTime, String mode) {
+    /**
+     * One benchmark × parameter combination. {@code score} is the <em>median</em> of the measured
+     * iterations of every fork, {@code min} and {@code max} their range; {@code average} and
+     * {@code error} are JMH's own score and 99.9% interval. The report compares medians: on a shared
+     * machine a neighbour's burst can double one iteration, which moves an average of three or six
+     * iterations far more than the difference a target is about, and leaves the median alone.
+     */
+    record Row(String benchmark, Map<String, String> params, double score, double min, double max, double average, double error,
+               String unit, int forks, int warmups, String warmupTime, int iterations, String measurementTime, String mode) {
 
         /** {@code OnlineReadBenchmark.read}: the class and method without the package. */
         String shortName() {
@@ -25,9 +32,9 @@ final class Results {
             return params.get(name);
         }
 
-        /** "12.3 ± 0.4" (the error is JMH's 99.9% interval; blank when there was a single iteration). */
+        /** "12.3 [11.8–14.0]": the median and the range of the measured iterations; one number for a single iteration. */
         String formatted() {
-            return Double.isNaN(error) ? Report.num(score) : Report.num(score) + " ± " + Report.num(error);
+            return min == max ? Report.num(score) : Report.num(score) + " [" + Report.num(min) + "–" + Report.num(max) + "]";
         }
     }
 
@@ -41,11 +48,24 @@ final class Results {
             JsonNode p = n.get("params");
             if (p != null) p.fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
             JsonNode m = n.get("primaryMetric");
-            rows.add(new Row(n.get("benchmark").asText(), params, number(m.get("score")), number(m.get("scoreError")),
+            List<Double> iterations = new ArrayList<>();
+            for (JsonNode fork : m.path("rawData")) for (JsonNode v : fork) iterations.add(number(v));
+            iterations.removeIf(v -> Double.isNaN(v));
+            Collections.sort(iterations);
+            double average = number(m.get("score"));
+            double median = iterations.isEmpty() ? average : median(iterations);
+            double min = iterations.isEmpty() ? average : iterations.get(0);
+            double max = iterations.isEmpty() ? average : iterations.get(iterations.size() - 1);
+            rows.add(new Row(n.get("benchmark").asText(), params, median, min, max, average, number(m.get("scoreError")),
                     m.get("scoreUnit").asText(), n.path("forks").asInt(), n.path("warmupIterations").asInt(),
                     n.path("warmupTime").asText(""), n.path("measurementIterations").asInt(), n.path("measurementTime").asText(""),
                     n.path("mode").asText()));
         }
+    }
+
+    static double median(List<Double> sorted) {
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private static double number(JsonNode n) {
