@@ -327,12 +327,6 @@ public final class Report {
                     .append(rp.map(Row::formatted).orElse("–")).append(" | ")
                     .append(quotient(rs, rp)).append(" | ").append(quotient(ls, lp)).append(" | ")
                     .append(quotient(ls, rs)).append(" | ").append(quotient(lp, rp)).append(" |\n");
-            if (rtt.equals("10") && rs.isPresent() && rp.isPresent()) {
-                double s = rs.get().score() / rp.get().score();
-                targets.replaceAll(t -> t.name().startsWith("DynamoDB") && t.note().isEmpty()
-                        ? new Target(t.name(), t.measured(), t.bound(), t.met(), "the raw SDK control, same requests and run: " + ratio(s))
-                        : t);
-            }
         }
         md.append('\n');
     }
