@@ -296,7 +296,7 @@ public final class SqliteOnlineStore implements OnlineStore {
         Connection c = borrow();
         try {
             for (int from = 0; from < serialized.size(); from += READ_CHUNK) {
-                readChunk(c, view, serialized.subList(from, Math.min(serialized.size(), from + READ_CHUNK)), features, index, found);
+                readChunk(c, view, from, serialized.subList(from, Math.min(serialized.size(), from + READ_CHUNK)), features, index, found);
             }
         } catch (SQLException e) {
             throw failure("read " + keys.size() + " keys from " + tableName(view), e);
@@ -306,7 +306,8 @@ public final class SqliteOnlineStore implements OnlineStore {
         return distinct.expand(found);
     }
 
-    private void readChunk(Connection c, FeatureView view, List<byte[]> chunk, List<String> features,
+    /** Reads the keys at positions {@code first} to {@code first + chunk.size()} of the request into {@code found}. */
+    private void readChunk(Connection c, FeatureView view, int first, List<byte[]> chunk, List<String> features,
                            Map<ByteBuffer, Integer> index, OnlineRow[] found) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT entity_key, feature_name, value, event_ts FROM ")
                 .append(quote(tableName(view))).append(" WHERE entity_key IN (");
@@ -314,10 +315,10 @@ public final class SqliteOnlineStore implements OnlineStore {
         sql.append(") AND feature_name IN (");
         appendPlaceholders(sql, features.size());
         sql.append(')');
-        // Indexed by the key's position in the request: no boxing, no per-row map lookups.
+        // Indexed by the key's position in the chunk: no boxing, no per-row map lookups.
         @SuppressWarnings("unchecked")
-        Map<String, Value>[] values = new Map[found.length];
-        Instant[] times = new Instant[found.length];
+        Map<String, Value>[] values = new Map[chunk.size()];
+        Instant[] times = new Instant[chunk.size()];
         int rowCapacity = (int) (features.size() / 0.75f) + 1;
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int p = 1;
@@ -335,7 +336,7 @@ public final class SqliteOnlineStore implements OnlineStore {
                     byte[] k = rs.getBytes(1);
                     if (lastKey == null || !Arrays.equals(k, lastKey)) {
                         lastKey = k;
-                        key = index.get(ByteBuffer.wrap(k));
+                        key = index.get(ByteBuffer.wrap(k)) - first;
                         row = values[key];
                         if (row == null) {
                             row = new HashMap<>(rowCapacity);
@@ -355,7 +356,7 @@ public final class SqliteOnlineStore implements OnlineStore {
             }
         }
         for (int key = 0; key < values.length; key++) {
-            if (values[key] != null) found[key] = OnlineRow.of(times[key], values[key]);
+            if (values[key] != null) found[first + key] = OnlineRow.of(times[key], values[key]);
         }
     }
 
