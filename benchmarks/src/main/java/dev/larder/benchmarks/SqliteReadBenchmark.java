@@ -41,9 +41,9 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-// Two forks: the 1.2x target is decided by a difference of about a millisecond, and one fork's
+// Three forks: the 1.2x target is decided by a difference of about a millisecond, and one fork's
 // iterations on a shared 2-core machine drift by more than that.
-@Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx2g", Jvm.QUICK_EXIT, Jvm.QUICK_EXIT_STEP})
+@Fork(value = 3, jvmArgsAppend = {"-Xms1g", "-Xmx2g", Jvm.QUICK_EXIT, Jvm.QUICK_EXIT_STEP})
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
 public class SqliteReadBenchmark {

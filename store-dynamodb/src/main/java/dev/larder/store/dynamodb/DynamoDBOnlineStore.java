@@ -143,7 +143,7 @@ public final class DynamoDBOnlineStore implements OnlineStore {
             unique.add(EntityKeyCodec.entityId(k));
         }
         List<String> wanted = List.copyOf(new LinkedHashSet<>(features));
-        KeysAndAttributes template = projection(wanted);
+        KeysAndAttributes template = projection(view, wanted);
         Map<String, Map<String, AttributeValue>> found = new ConcurrentHashMap<>();
         int size = config.batchSize();
         int batches = (unique.size() + size - 1) / size;
@@ -165,13 +165,22 @@ public final class DynamoDBOnlineStore implements OnlineStore {
         });
     }
 
-    /** ProjectionExpression {@code #id, #ts, #v.#f0, ...}: only the requested features travel. */
-    private KeysAndAttributes projection(List<String> features) {
+    /**
+     * ProjectionExpression {@code #id, #ts, #v.#f0, ...}: only the requested features travel. When
+     * every feature of the view is requested, {@code #id, #ts, #v} instead: the same data for a
+     * shorter request, and the server evaluates one path per item instead of one per feature
+     * (DynamoDB Local, whose item reads are serialized, takes about a fifth less time for five
+     * parallel 100-key batches of 10 features); {@link FeastItems#row} keeps only the requested ones.
+     */
+    private KeysAndAttributes projection(FeatureView view, List<String> features) {
         Map<String, String> names = new HashMap<>();
         names.put("#id", FeastItems.ENTITY_ID);
         names.put("#ts", FeastItems.EVENT_TS);
         StringBuilder expr = new StringBuilder("#id, #ts");
-        if (!features.isEmpty()) {
+        if (!features.isEmpty() && features.containsAll(view.featureNames())) {
+            names.put("#v", FeastItems.VALUES);
+            expr.append(", #v");
+        } else if (!features.isEmpty()) {
             names.put("#v", FeastItems.VALUES);
             for (int i = 0; i < features.size(); i++) {
                 names.put("#f" + i, features.get(i));

@@ -269,6 +269,26 @@ class DynamoDBBatchReadTest {
     }
 
     @Test
+    void readingEveryFeatureOfAViewFetchesTheWholeMapAndStillReturnsOnlyTheViewsFeatures() {
+        // Items written under a wider, older definition of the view carry a feature it no longer has.
+        List<Field> three = List.of(new Field("a", ValueType.INT64), new Field("b", ValueType.INT64), new Field("dropped", ValueType.INT64));
+        FeatureView before = FeatureView.of("narrowed", new Field("driver_id", ValueType.INT64), three, Duration.ZERO);
+        FeatureView after = FeatureView.of("narrowed", new Field("driver_id", ValueType.INT64), three.subList(0, 2), Duration.ZERO);
+        store.update(InfraChange.keep(List.of(DRIVERS, BLOBS, before)));
+        try {
+            store.write(before, List.of(new FeatureRow(driver(1), Map.of("a", Value.ofInt64(1), "b", Value.ofInt64(2), "dropped", Value.ofInt64(3)), T)),
+                    n -> { });
+            OnlineRow all = store.read(after, List.of(driver(1)), List.of("b", "a")).get(0);
+            assertThat(all.values()).containsOnly(Map.entry("a", Value.ofInt64(1)), Map.entry("b", Value.ofInt64(2)));
+            assertThat(all.eventTime()).isEqualTo(T);
+            OnlineRow some = store.read(after, List.of(driver(1)), List.of("b")).get(0);
+            assertThat(some.values()).containsOnly(Map.entry("b", Value.ofInt64(2)));
+        } finally {
+            store.teardown(List.of(before));
+        }
+    }
+
+    @Test
     void readingATableThatDoesNotExistSaysSo() {
         FeatureView missing = FeatureView.of("never_applied", new Field("driver_id", ValueType.INT64), DRIVERS.features(), Duration.ZERO);
         assertThatThrownBy(() -> store.read(missing, List.of(driver(1)), List.of("trips")))
