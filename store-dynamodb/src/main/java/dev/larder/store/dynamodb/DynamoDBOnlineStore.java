@@ -3,6 +3,7 @@ package dev.larder.store.dynamodb;
 import dev.larder.spi.EntityKey;
 import dev.larder.spi.FeatureRow;
 import dev.larder.spi.FeatureView;
+import dev.larder.spi.Field;
 import dev.larder.spi.InfraChange;
 import dev.larder.spi.OnlineRow;
 import dev.larder.spi.OnlineStore;
@@ -177,7 +178,7 @@ public final class DynamoDBOnlineStore implements OnlineStore {
         names.put("#id", FeastItems.ENTITY_ID);
         names.put("#ts", FeastItems.EVENT_TS);
         StringBuilder expr = new StringBuilder("#id, #ts");
-        if (!features.isEmpty() && features.containsAll(view.featureNames())) {
+        if (!features.isEmpty() && requestsEveryFeature(view, features)) {
             names.put("#v", FeastItems.VALUES);
             expr.append(", #v");
         } else if (!features.isEmpty()) {
@@ -195,6 +196,13 @@ public final class DynamoDBOnlineStore implements OnlineStore {
         }
         return KeysAndAttributes.builder().consistentRead(config.consistentReads())
                 .projectionExpression(expr.toString()).expressionAttributeNames(names).build();
+    }
+
+    private static boolean requestsEveryFeature(FeatureView view, List<String> features) {
+        for (Field f : view.features()) {
+            if (!features.contains(f.name())) return false;
+        }
+        return true;
     }
 
     private CompletableFuture<Void> getBatch(String table, KeysAndAttributes template, List<String> ids,
