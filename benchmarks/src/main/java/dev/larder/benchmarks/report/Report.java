@@ -101,6 +101,7 @@ public final class Report {
     private void build() throws IOException {
         onlineRead();
         sqlite();
+        sqlitePaired();
         redis();
         dynamodb();
         write();
@@ -187,6 +188,31 @@ public final class Report {
     }
 
     private static final String SQLITE = "SqliteReadBenchmark.read";
+
+    /**
+     * SqlitePairedReadBenchmark: both readers timed inside each operation; the ratio of their summed
+     * nanoseconds per iteration, median and range over every measured iteration of every fork.
+     */
+    private void sqlitePaired() {
+        List<JsonNode> runs = new ArrayList<>();
+        for (JsonNode n : results.json) if (n.path("benchmark").asText().endsWith(".SqlitePairedReadBenchmark.pair")) runs.add(n);
+        if (runs.isEmpty()) return;
+        md.append("### Paired: both readers inside one fork (`SqlitePairedReadBenchmark`)\n\n");
+        md.append("500 keys. Every operation runs Larder's read and raw JDBC's one after the other (alternating which goes first) and times each, "
+                + "so both see the same moment of the machine; the ratio is taken per iteration.\n\n");
+        md.append("| Features | Larder / JDBC, median [range] over iterations | Iterations |\n|---:|---:|---:|\n");
+        for (JsonNode n : runs) {
+            List<Double> ratios = Results.pairedRatios(n.path("secondaryMetrics"), "larderNanos", "rawJdbcNanos");
+            if (ratios.isEmpty()) continue;
+            double median = Results.median(ratios);
+            String features = n.path("params").path("features").asText();
+            md.append("| ").append(features).append(" | **").append(ratio(median)).append("** [").append(ratio(ratios.get(0)))
+                    .append("–").append(ratio(ratios.get(ratios.size() - 1))).append("] | ").append(ratios.size()).append(" |\n");
+            targets.add(new Target("SQLite, 500 keys × " + features + " features: Larder / raw JDBC, paired in one fork",
+                    ratio(median), "≤ 1.20×", median <= 1.20, ""));
+        }
+        md.append('\n');
+    }
 
     private static final List<String> REDIS_METHODS = List.of("rawLettucePipeline", "larderPipelined", "naivePerKey",
             "fiveViewsOneRequest", "fiveViewsOneByOne");

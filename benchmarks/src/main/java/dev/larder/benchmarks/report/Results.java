@@ -63,6 +63,24 @@ final class Results {
         }
     }
 
+    /**
+     * Per measured iteration, the ratio of two secondary metrics of one JMH result (e.g. each reader's
+     * summed nanoseconds in a paired benchmark), sorted; empty when either metric is missing.
+     */
+    static List<Double> pairedRatios(JsonNode secondaryMetrics, String numerator, String denominator) {
+        JsonNode a = secondaryMetrics.path(numerator).path("rawData");
+        JsonNode b = secondaryMetrics.path(denominator).path("rawData");
+        List<Double> out = new ArrayList<>();
+        for (int fork = 0; fork < Math.min(a.size(), b.size()); fork++) {
+            for (int i = 0; i < Math.min(a.get(fork).size(), b.get(fork).size()); i++) {
+                double x = number(a.get(fork).get(i)), y = number(b.get(fork).get(i));
+                if (y > 0 && !Double.isNaN(x)) out.add(x / y);
+            }
+        }
+        Collections.sort(out);
+        return out;
+    }
+
     static double median(List<Double> sorted) {
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;

@@ -23,4 +23,15 @@ class ResultsTest {
         assertThat(row.formatted()).isEqualTo("10.8 [9.00–24.0]");
         assertThat(results.all("SqliteReadBenchmark.read", "reader", "rawJdbc")).isEmpty();
     }
+
+    @Test
+    void pairedRatiosDivideTheTwoReadersTimesIterationByIteration() throws Exception {
+        String json = """
+                {"larderNanos": {"rawData": [[110.0, 240.0], [90.0]]},
+                 "rawJdbcNanos": {"rawData": [[100.0, 200.0], [100.0]]}}
+                """;
+        assertThat(Results.pairedRatios(new ObjectMapper().readTree(json), "larderNanos", "rawJdbcNanos"))
+                .containsExactly(0.9, 1.1, 1.2);
+        assertThat(Results.pairedRatios(new ObjectMapper().readTree(json), "larderNanos", "missing")).isEmpty();
+    }
 }
