@@ -177,25 +177,26 @@ public final class DynamoDBOnlineStore implements OnlineStore {
         Map<String, String> names = new HashMap<>();
         names.put("#id", FeastItems.ENTITY_ID);
         names.put("#ts", FeastItems.EVENT_TS);
-        StringBuilder expr = new StringBuilder("#id, #ts");
-        if (!features.isEmpty() && requestsEveryFeature(view, features)) {
+        String expr = "#id, #ts";
+        if (!features.isEmpty()) {
             names.put("#v", FeastItems.VALUES);
-            expr.append(", #v");
-        } else if (!features.isEmpty()) {
-            names.put("#v", FeastItems.VALUES);
-            for (int i = 0; i < features.size(); i++) {
-                names.put("#f" + i, features.get(i));
-                expr.append(", #v.#f").append(i);
+            expr = "#id, #ts, #v"; // the whole map, unless a path per feature asks for less and fits
+            if (!requestsEveryFeature(view, features)) {
+                Map<String, String> featureNames = new HashMap<>();
+                StringBuilder paths = new StringBuilder("#id, #ts");
+                for (int i = 0; i < features.size(); i++) {
+                    featureNames.put("#f" + i, features.get(i));
+                    paths.append(", #v.#f").append(i);
+                }
+                // Over DynamoDB's 4 KB expression limit (hundreds of features) the whole map it is.
+                if (paths.length() <= MAX_EXPRESSION) {
+                    names.putAll(featureNames);
+                    expr = paths.toString();
+                }
             }
         }
-        if (expr.length() > MAX_EXPRESSION) {
-            // Too many features for one expression: fetch the whole map and keep the requested ones.
-            names.keySet().removeIf(k -> k.startsWith("#f"));
-            expr.setLength(0);
-            expr.append("#id, #ts, #v");
-        }
         return KeysAndAttributes.builder().consistentRead(config.consistentReads())
-                .projectionExpression(expr.toString()).expressionAttributeNames(names).build();
+                .projectionExpression(expr).expressionAttributeNames(names).build();
     }
 
     private static boolean requestsEveryFeature(FeatureView view, List<String> features) {
