@@ -57,7 +57,7 @@ public final class FeatureStore implements AutoCloseable {
     private FeatureStore(Builder b) {
         this.project = b.project;
         this.store = b.store;
-        this.capabilities = Set.copyOf(b.capabilities);
+        this.capabilities = Set.copyOf(b.store.capabilities());
         Map<String, FeatureView> byName = new LinkedHashMap<>();
         for (FeatureView v : b.views) {
             if (byName.put(v.name(), v) != null) {
@@ -97,6 +97,7 @@ public final class FeatureStore implements AutoCloseable {
         return store;
     }
 
+    /** The capabilities of the configured store ({@link OnlineStore#capabilities()}). */
     public Set<Capability> capabilities() {
         return capabilities;
     }
@@ -360,26 +361,22 @@ public final class FeatureStore implements AutoCloseable {
     public static final class Builder {
         private String project;
         private OnlineStore store;
-        private Set<Capability> capabilities;
         private Collection<FeatureView> views = List.of();
         private Clock clock = Clock.systemUTC();
         private boolean ownsStore;
 
         /** Creates the online store that {@code feature_store.yaml} configures; the facade closes it. */
         public Builder config(RepoConfig config) {
-            OnlineStoreProvider provider = OnlineStores.installed().get(config.onlineStoreType(), config.source() + ": online_store.type");
             this.project = config.project();
-            this.store = provider.create(new StoreContext(config.project(), config.repoPath(), config.onlineStore()));
-            this.capabilities = provider.capabilities();
+            this.store = OnlineStores.installed().open(config, clock);
             this.ownsStore = true;
             return this;
         }
 
         /** Serves an existing store, which the caller keeps and closes. */
-        public Builder store(String project, OnlineStore store, Set<Capability> capabilities) {
+        public Builder store(String project, OnlineStore store) {
             this.project = Objects.requireNonNull(project);
             this.store = Objects.requireNonNull(store);
-            this.capabilities = Objects.requireNonNull(capabilities);
             this.ownsStore = false;
             return this;
         }
