@@ -36,10 +36,10 @@ public record RepoConfig(String project, Path repoPath, String source, Path regi
     private static final Set<String> IGNORED = Set.of("provider", "offline_store", "batch_engine", "feature_server", "flags", "coerce_tz_aware");
     private static final Set<String> KNOWN = Set.of("project", "registry", "online_store", "entity_key_serialization_version", "materialization");
 
-    /** Loads {@code feature_store.yaml} from a repository directory. */
+    /** Loads {@code feature_store.yaml} from a repository directory, expanding {@code ${VAR}} from the environment. */
     public static RepoConfig load(Path repo) {
         Path file = repo.resolve(FILE_NAME);
-        return fromMap(repo, file.toString(), YamlFiles.readMap(file));
+        return fromMap(repo, file.toString(), EnvironmentVariables.expand(file.toString(), YamlFiles.readMap(file), System::getenv));
     }
 
     public static RepoConfig fromMap(Path repo, String source, Map<String, Object> yaml) {
