@@ -16,7 +16,7 @@ import java.time.Clock;
  * stderr (the stack trace with {@code --verbose}) and exit 1; usage errors exit 2 with the
  * command's help.
  */
-@Command(name = "larder", mixinStandardHelpOptions = true, version = "larder 0.1.0",
+@Command(name = "larder", mixinStandardHelpOptions = true, version = "larder 0.1.0", scope = ScopeType.INHERIT,
         description = "Larder: an online feature store for the JVM, storage-compatible with Feast.",
         subcommands = {InitCommand.class, ApplyCommand.class, PlanCommand.class, TeardownCommand.class,
                 MaterializeCommand.class, MaterializeIncrementalCommand.class, GetCommand.class, StoresCommand.class,
