@@ -27,9 +27,14 @@ class RowsBarRendererTest {
         return lines;
     }
 
+    /** The line rendered last: the bar's state when it closed. */
+    private static String last(List<String> lines) {
+        return lines.get(lines.size() - 1);
+    }
+
     @Test
     void eightyColumnsKeepTheBarAndTheWholeText() {
-        String line = render("driver_hourly_stats", 1_000_000, 450_000, 80).get(1);
+        String line = last(render("driver_hourly_stats", 1_000_000, 450_000, 80));
         assertThat(line.length()).isLessThanOrEqualTo(80);
         assertThat(line).startsWith("driver_hourly_stats  45% [").containsPattern("\\] 450,000/1,000,000 rows 4\\d,\\d{3}/s ETA 0:1\\d$");
         assertThat(line.substring(line.indexOf('[') + 1, line.indexOf(']'))).hasSizeGreaterThanOrEqualTo(10).contains("=");
@@ -37,7 +42,7 @@ class RowsBarRendererTest {
 
     @Test
     void aNarrowTerminalDropsTheBarNotTheUnit() {
-        String line = render("a_very_long_feature_view_name_indeed", 2_000_000, 500_000, 60).get(1);
+        String line = last(render("a_very_long_feature_view_name_indeed", 2_000_000, 500_000, 60));
         assertThat(line).doesNotContain("[").contains("500,000/2,000,000 rows").startsWith("a_very_long_feature…");
         assertThat(line.length()).isLessThanOrEqualTo(60);
     }
