@@ -44,6 +44,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }</pre>
  */
 public final class FeatureStore implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FeatureStore.class);
     private final String project;
     private final OnlineStore store;
     private final Set<Capability> capabilities;
@@ -69,6 +70,8 @@ public final class FeatureStore implements AutoCloseable {
         this.serving = b.serving;
         this.ownsStore = b.ownsStore;
         this.reader = new ViewReader(store, serving.readThreads(), serving.maxConcurrentReads());
+        LOG.info("Serving project {} from {} ({} feature views; capabilities {})", project, store.getClass().getSimpleName(),
+                views.size(), capabilities);
     }
 
     public static Builder builder() {

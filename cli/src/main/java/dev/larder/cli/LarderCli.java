@@ -36,7 +36,7 @@ public final class LarderCli implements Runnable {
         this.repo = repo;
     }
 
-    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show stack traces of errors.")
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show stack traces of errors and the log lines of Larder and its backend clients.")
     void setVerbose(boolean verbose) {
         this.verbose = verbose;
     }
@@ -54,6 +54,7 @@ public final class LarderCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        CliLogging.configure(CliLogging.verboseRequested(args));
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         System.exit(run(args, out, err, System.console() != null, Clock.systemUTC()));

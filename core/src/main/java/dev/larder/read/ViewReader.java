@@ -35,6 +35,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * request's deadline, and the whole read fails at the deadline.
  */
 public final class ViewReader implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ViewReader.class);
+    private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final java.util.concurrent.atomic.AtomicLong lastWarning = new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+    private final java.util.concurrent.atomic.AtomicLong unreported = new java.util.concurrent.atomic.AtomicLong();
     private final OnlineStore store;
     private final boolean async;
     private final boolean shareReads;
@@ -93,6 +98,7 @@ public final class ViewReader implements AutoCloseable {
                 .handle((ok, e) -> {
                     if (e == null) return results;
                     Throwable cause = InFlight.unwrap(e);
+                    warn(plan, cause);
                     if (cause instanceof TimeoutException) {
                         throw new RequestTimeoutException("The online read of " + plan.views().keySet() + " did not complete within "
                                 + timeout.toMillis() + " ms (serving.request_timeout)");
@@ -101,6 +107,19 @@ public final class ViewReader implements AutoCloseable {
                     if (cause instanceof Error) throw (Error) cause;
                     throw new LarderException("Online read failed: " + cause, cause);
                 });
+    }
+
+    /** One warning line per failure, at most one every 10 s, counting the ones in between. */
+    private void warn(RequestPlan plan, Throwable cause) {
+        long now = System.nanoTime();
+        long last = lastWarning.get();
+        if (now - last < WARN_EVERY_NANOS || !lastWarning.compareAndSet(last, now)) {
+            unreported.incrementAndGet();
+            return;
+        }
+        long more = unreported.getAndSet(0);
+        LOG.warn("Online read of {} failed: {}{}", plan.views().keySet(), cause.getMessage(),
+                more == 0 ? "" : " (and " + more + " more failed reads in the last seconds)");
     }
 
     private CompletableFuture<List<List<OnlineRow>>> readGroup(List<RequestPlan.ViewPlan> group) {
