@@ -30,6 +30,22 @@ public interface RegistryStore {
     /** The projects the registry holds, sorted; empty when it does not exist. */
     List<String> projects();
 
+    /**
+     * The project's definitions, which must exist: what serving and materialization read.
+     *
+     * @throws dev.larder.LarderException when there is no registry yet, or it holds other projects only (listing them)
+     */
+    default Registry loadApplied(String project) {
+        Optional<Registry> r = load(project);
+        if (r.isPresent()) return r.get();
+        List<String> projects = projects();
+        if (projects.isEmpty()) {
+            throw new dev.larder.LarderException(describe() + ": no registry yet; run 'larder apply' (or 'feast apply') first");
+        }
+        throw new dev.larder.LarderException(describe() + " holds no project '" + project + "'; it holds " + projects
+                + ". Set project: in feature_store.yaml to one of them");
+    }
+
     /** Replaces the project's definitions with {@code registry}'s, written as a whole or not at all. */
     void save(Registry registry);
 
