@@ -66,8 +66,7 @@ public record RepoConfig(String project, Path repoPath, String source, Path regi
 
         Object version = yaml.get("entity_key_serialization_version");
         if (version != null && !String.valueOf(version).equals(String.valueOf(EntityKeyCodec.SERIALIZATION_VERSION))) {
-            problems.add(where + "entity_key_serialization_version: '" + version + "' is not supported; Larder reads and writes version 3 only"
-                    + " (Feast's default since 0.38; versions 1 and 2 encode keys differently, so the stored rows cannot be found)");
+            problems.add(where + "entity_key_serialization_version: '" + version + "' is not supported; Larder reads and writes version 3 only");
         }
 
         String type = DEFAULT_STORE_TYPE;
