@@ -226,6 +226,15 @@ public final class FeastSqlRegistryStore implements RegistryStore {
     @Override
     public void save(Registry registry) {
         String project = registry.project();
+        if (url.dialect() == SqlRegistryUrl.Dialect.SQLITE) {
+            try {
+                Files.createDirectories(url.sqliteFile().getParent());
+            } catch (java.io.IOException e) {
+                throw new LarderException(describe() + ": cannot create the directory " + url.sqliteFile().getParent() + ": " + e.getMessage(), e);
+            }
+        }
+        // Feast draws the project's uuid when it opens the registry, before the apply draws the version ids.
+        String projectUuid = uuids.get();
         try (Connection c = connect()) {
             c.setAutoCommit(false);
             try {
@@ -242,7 +251,7 @@ public final class FeastSqlRegistryStore implements RegistryStore {
                 sync(c, FEATURE_SERVICES, project, next.featureServices(), s -> s.getSpec().getName(),
                         s -> s.toBuilder().setSpec(s.getSpec().toBuilder().clearProject()).build(), now);
                 syncHistory(c, project, next.versionHistory());
-                setMetadata(c, project, "project_uuid", uuids.get(), now, false);
+                setMetadata(c, project, "project_uuid", projectUuid, now, false);
                 setMetadata(c, project, "last_updated_timestamp", Long.toString(now), now, true);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -450,6 +459,7 @@ public final class FeastSqlRegistryStore implements RegistryStore {
         ddl.add("CREATE INDEX IF NOT EXISTS idx_fv_version_history_project_id ON feature_view_version_history (project_id)");
         ddl.add("CREATE TABLE IF NOT EXISTS feast_metadata (project_id VARCHAR(255) NOT NULL, metadata_key VARCHAR(50) NOT NULL,"
                 + " metadata_value TEXT NOT NULL, last_updated_timestamp BIGINT NOT NULL, PRIMARY KEY (project_id, metadata_key))");
+        ddl.add("CREATE INDEX IF NOT EXISTS idx_feast_metadata_project_id ON feast_metadata (project_id)");
         try (Statement s = c.createStatement()) {
             for (String sql : ddl) s.execute(sql);
         }
