@@ -264,6 +264,59 @@ public final class FeastSqlRegistryStore implements RegistryStore {
     }
 
     @Override
+    public void recordMaterialized(String project, String view, Registry.Interval interval, Instant now) {
+        try (Connection c = connect()) {
+            c.setAutoCommit(false);
+            try {
+                boolean found = updateView(c, FEATURE_VIEWS, project, view, FeatureView.parser(),
+                        fv -> fv.toBuilder().setMeta(FeastMaterialization.append(fv.getMeta(), interval, now)).build(), now)
+                        || updateView(c, STREAM_FEATURE_VIEWS, project, view, StreamFeatureView.parser(),
+                        sfv -> sfv.toBuilder().setMeta(FeastMaterialization.append(sfv.getMeta(), interval, now)).build(), now);
+                if (!found) {
+                    throw new LarderException(describe() + ": project '" + project + "' has no feature view '" + view + "'");
+                }
+                setMetadata(c, project, "last_updated_timestamp", Long.toString(now.getEpochSecond()), now.getEpochSecond(), true);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure("cannot record the materialized interval", e);
+        }
+    }
+
+    private <T extends Message> boolean updateView(Connection c, ObjectTable t, String project, String view, Parser<T> parser,
+                                                   Function<T, T> change, Instant now) throws SQLException {
+        if (!tables(c).contains(t.table())) return false;
+        byte[] bytes;
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + t.protoColumn() + " FROM " + t.table() + " WHERE " + t.nameColumn()
+                + " = ? AND project_id = ?")) {
+            ps.setString(1, view);
+            ps.setString(2, project);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return false;
+                bytes = rs.getBytes(1);
+            }
+        }
+        T updated;
+        try {
+            updated = change.apply(parser.parseFrom(bytes));
+        } catch (InvalidProtocolBufferException e) {
+            throw new LarderException(describe() + ": table " + t.table() + ", row '" + view + "': not a readable Feast proto: " + e.getMessage(), e);
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.table() + " SET " + t.protoColumn() + " = ?, last_updated_timestamp = ?"
+                + " WHERE " + t.nameColumn() + " = ? AND project_id = ?")) {
+            ps.setBytes(1, updated.toByteArray());
+            ps.setLong(2, now.getEpochSecond());
+            ps.setString(3, view);
+            ps.setString(4, project);
+            ps.executeUpdate();
+        }
+        return true;
+    }
+
+    @Override
     public void delete(String project) {
         if (missingSqliteFile()) return;
         try (Connection c = connect()) {

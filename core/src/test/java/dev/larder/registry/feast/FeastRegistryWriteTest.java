@@ -144,6 +144,40 @@ class FeastRegistryWriteTest {
         assertThat(store.projects()).containsExactly("driver_proj");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"file", "sqlite"})
+    void materializingIntoAFeastRegistryAppendsTheIntervalAndLeavesEverythingElse(String form) throws Exception {
+        RegistryStore store;
+        if (form.equals("file")) {
+            store = new FeastFileRegistryStore(FeastGolden.fileConfig(FeastGolden.copy("driver_registry.db", repo.resolve("data"))));
+        } else {
+            FeastGolden.copy("driver_sql_registry.db", repo.resolve("data"));
+            store = new FeastSqlRegistryStore(FeastGolden.sqlConfig("sqlite:///data/driver_sql_registry.db", repo));
+        }
+        Registry.Interval interval = new Registry.Interval(FeastGolden.T0.minusSeconds(86400), FeastGolden.T0);
+        java.time.Instant now = FeastGolden.T1.plusSeconds(60);
+        dev.larder.registry.Repository repository = new dev.larder.registry.Repository(
+                new dev.larder.config.RepoConfig(FeastGolden.PROJECT, repo, "feature_store.yaml", repo.resolve("unused.json"), "sqlite",
+                        dev.larder.spi.StoreOptions.of("sqlite", Map.of()), 10_000, store.config()),
+                java.time.Clock.fixed(now, java.time.ZoneOffset.UTC), store);
+        Registry after = repository.recordMaterialized("global_stats", interval);
+
+        assertThat(after.views().get("global_stats").materialized()).containsExactly(interval);
+        assertThat(after.views().get("global_stats").watermark()).contains(FeastGolden.T0);
+        FeastProjectObjects objects = form.equals("file")
+                ? FeastRegistryProjects.of(dev.larder.feast.proto.core.Registry.parseFrom(Files.readAllBytes(repo.resolve("data/driver_registry.db"))), "driver_proj")
+                : ((FeastSqlRegistryStore) store).readObjects("driver_proj");
+        FeatureView global = objects.featureViews().stream().filter(v -> v.getSpec().getName().equals("global_stats")).findFirst().orElseThrow();
+        assertThat(global.getMeta().getMaterializationIntervalsList()).hasSize(1);
+        assertThat(global.getMeta().getMaterializationIntervals(0).getEndTime().getSeconds()).isEqualTo(FeastGolden.T0.getEpochSecond());
+        assertThat(global.getMeta().getLastUpdatedTimestamp().getSeconds()).isEqualTo(now.getEpochSecond());
+        // Feast's own objects stay: the push source, the tags, the description.
+        assertThat(objects.dataSources()).extracting(DataSource::getName).contains("driver_stats_push_source");
+        FeatureView hourly = objects.featureViews().stream().filter(v -> v.getSpec().getName().equals("driver_hourly_stats")).findFirst().orElseThrow();
+        assertThat(hourly.getSpec().getTagsMap()).containsEntry("team", "driver_performance");
+        assertThat(hourly.getSpec().getFeatures(2).getDescription()).isEqualTo("Average daily trips");
+    }
+
     // ------------------------------------------------------------ SQL registry
 
     @ParameterizedTest
