@@ -24,4 +24,10 @@ fi
 # Debian's packages start a system redis on 6379 (and may start a PostgreSQL cluster on 5432); the tests never use
 # them: they start their own servers on free ports.
 
-exec mvn -B -ntp verify "$@"
+# install (= verify, then the artifacts into ~/.m2) so that the example host applications below build
+# against exactly what this run tested, as a user's project would.
+mvn -B -ntp install "$@"
+for example in examples/*/; do
+  echo "[test-all] building and testing the example ${example%/}"
+  mvn -B -ntp -f "$example/pom.xml" verify
+done

@@ -1,7 +1,5 @@
 package dev.larder.definitions;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.larder.LarderException;
 import org.junit.jupiter.api.Test;
 
@@ -22,10 +20,15 @@ class FeatureServiceDefinitionsTest {
                 source: {path: data/stats.parquet, timestamp_field: event_timestamp}
             """;
 
-    @SuppressWarnings("unchecked")
     static Definitions parse(String services) throws Exception {
-        Map<String, Object> yaml = new ObjectMapper(new YAMLFactory()).readValue(BASE + services, Map.class);
-        return Definitions.fromMap("features.yaml", yaml);
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("larder-services-");
+        java.nio.file.Files.writeString(dir.resolve("features.yaml"), BASE + services);
+        try {
+            return Definitions.load(dir);
+        } finally {
+            java.nio.file.Files.delete(dir.resolve("features.yaml"));
+            java.nio.file.Files.delete(dir);
+        }
     }
 
     @Test

@@ -81,10 +81,12 @@ public final class FeastGolden {
 
     public static Definitions definitions() {
         try {
-            @SuppressWarnings("unchecked")
-            java.util.Map<String, Object> yaml = new com.fasterxml.jackson.databind.ObjectMapper(
-                    new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readValue(FEATURES_YAML, java.util.Map.class);
-            return Definitions.fromMap("features.yaml", yaml);
+            Path dir = Files.createTempDirectory("larder-golden-");
+            Files.writeString(dir.resolve(Definitions.FILE_NAME), FEATURES_YAML);
+            Definitions d = Definitions.load(dir);
+            Files.delete(dir.resolve(Definitions.FILE_NAME));
+            Files.delete(dir);
+            return d;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
