@@ -57,8 +57,13 @@ final class GetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if ((features == null || features.isEmpty()) == (featureService == null)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "Give either --features VIEW:FEATURE,... or --feature-service NAME");
+        boolean hasFeatures = features != null && !features.isEmpty();
+        if (!hasFeatures && featureService == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "Missing required option: '--features=VIEW:FEATURE[,VIEW:FEATURE...]' or '--feature-service=NAME'");
+        }
+        if (hasFeatures && featureService != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Give either --features or --feature-service, not both");
         }
         if (features != null) for (String f : features) FeatureRef.parse(f); // a bad reference fails before anything is opened
         List<Map<String, Object>> rows = new ArrayList<>();
