@@ -47,17 +47,7 @@ class RedisClusterStoreCompatibilityTest extends OnlineStoreCompatibilityKit {
 
     @Override
     protected RequestCounting requestCounting() {
-        return new RequestCounting() {
-            @Override
-            public Map<String, Object> storeOptions() {
-                return RedisClusterStoreCompatibilityTest.this.storeOptions();
-            }
-
-            @Override
-            public long requests() {
-                return CLUSTER.requestCount();
-            }
-        };
+        return new CountedRequests(storeOptions(), CLUSTER::requestCount);
     }
 
     /**

@@ -47,17 +47,7 @@ class RedisSentinelStoreCompatibilityTest extends OnlineStoreCompatibilityKit {
 
     @Override
     protected RequestCounting requestCounting() {
-        return new RequestCounting() {
-            @Override
-            public Map<String, Object> storeOptions() {
-                return RedisSentinelStoreCompatibilityTest.this.storeOptions();
-            }
-
-            @Override
-            public long requests() {
-                return SENTINEL.requestCount();
-            }
-        };
+        return new CountedRequests(storeOptions(), SENTINEL::requestCount);
     }
 
     @Override

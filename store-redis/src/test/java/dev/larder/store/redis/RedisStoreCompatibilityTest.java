@@ -34,17 +34,7 @@ class RedisStoreCompatibilityTest extends OnlineStoreCompatibilityKit {
 
     @Override
     protected RequestCounting requestCounting() {
-        return new RequestCounting() {
-            @Override
-            public Map<String, Object> storeOptions() {
-                return Map.of("connection_string", "127.0.0.1:" + PROXY.port());
-            }
-
-            @Override
-            public long requests() {
-                return PROXY.requestCount();
-            }
-        };
+        return new CountedRequests(Map.of("connection_string", "127.0.0.1:" + PROXY.port()), PROXY::requestCount);
     }
 
     @Override
