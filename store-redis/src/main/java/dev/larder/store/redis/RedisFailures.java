@@ -72,14 +72,22 @@ final class RedisFailures {
     }
 
     static boolean isRetryable(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            String m = String.valueOf(c.getMessage());
-            if (m.startsWith("WRONGPASS") || m.startsWith("NOAUTH") || m.startsWith("NOPERM")) return false;
-        }
+        if (isRefusedLogin(t, 0)) return false;
         if (t instanceof RedisCommandTimeoutException || t instanceof RedisConnectionException || t instanceof IOException) return true;
         String m = String.valueOf(t.getMessage());
         if (t instanceof RedisCommandExecutionException) return PASSING.stream().anyMatch(m::startsWith);
         return t instanceof RedisException && CLIENT_PASSING.stream().anyMatch(m::startsWith);
+    }
+
+    /** A refused login anywhere in the failure: its causes, or the per-node failures Lettuce attaches as suppressed. */
+    private static boolean isRefusedLogin(Throwable t, int depth) {
+        if (t == null || depth > 10) return false;
+        String m = String.valueOf(t.getMessage());
+        if (m.contains("WRONGPASS") || m.contains("NOAUTH") || m.contains("NOPERM")) return true;
+        for (Throwable s : t.getSuppressed()) {
+            if (isRefusedLogin(s, depth + 1)) return true;
+        }
+        return isRefusedLogin(t.getCause(), depth + 1);
     }
 
     /** The failure's message with its cause's, once. */

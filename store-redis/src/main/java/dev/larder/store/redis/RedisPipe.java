@@ -68,11 +68,27 @@ abstract class RedisPipe implements AutoCloseable {
     /** Connects; a client whose connection fails is shut down before the error goes on. */
     static <C> C connectOrShutdown(AbstractRedisClient client, Supplier<C> connect) {
         try {
-            return connect.get();
+            try {
+                return connect.get();
+            } catch (RuntimeException e) {
+                // Lettuce closes the channel when the server refuses the handshake (a wrong password), and now and
+                // then the close is reported instead of the refusal; a second attempt says what the server said.
+                if (!String.valueOf(e.getMessage()).contains(CLOSED_PREMATURELY) && !causedByClose(e)) throw e;
+                return connect.get();
+            }
         } catch (RuntimeException e) {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             throw e;
         }
+    }
+
+    private static final String CLOSED_PREMATURELY = "Connection closed prematurely";
+
+    private static boolean causedByClose(Throwable e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains(CLOSED_PREMATURELY)) return true;
+        }
+        return false;
     }
 
     /** The options every connection of the store shares, standalone or cluster. */
