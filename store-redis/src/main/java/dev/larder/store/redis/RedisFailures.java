@@ -90,13 +90,13 @@ final class RedisFailures {
         return isRefusedLogin(t.getCause(), depth + 1);
     }
 
-    /** The failure's message with its cause's, once. */
+    /** The failure's message with its cause's, once, on one line (Lettuce lists a cluster's nodes on lines of their own). */
     static String message(Throwable e) {
         Throwable t = InFlight.unwrap(e);
         String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         if (t.getCause() != null && t.getCause().getMessage() != null && !m.contains(t.getCause().getMessage())) {
             m += ": " + t.getCause().getMessage();
         }
-        return m;
+        return m.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 }

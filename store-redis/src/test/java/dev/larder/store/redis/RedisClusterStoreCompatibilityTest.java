@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every node sits behind a delay proxy whose port it announces, so all client traffic is counted.
  */
 class RedisClusterStoreCompatibilityTest extends OnlineStoreCompatibilityKit {
-    static final RedisClusterServers CLUSTER = RedisClusterServers.startBehindProxies(Duration.ofMillis(10));
+    static final RedisClusterServers CLUSTER = RedisClusterServers.startBehindProxies(Duration.ofMillis(50));
 
     @Override
     protected String storeType() {

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * names a delay proxy in front of the master, so all traffic to the master is counted.
  */
 class RedisSentinelStoreCompatibilityTest extends OnlineStoreCompatibilityKit {
-    static final RedisSentinelServers SENTINEL = RedisSentinelServers.startBehindProxy(Duration.ofMillis(10));
+    static final RedisSentinelServers SENTINEL = RedisSentinelServers.startBehindProxy(Duration.ofMillis(50));
 
     @Override
     protected String storeType() {

@@ -15,7 +15,7 @@ import java.util.Map;
  */
 class RedisStoreCompatibilityTest extends OnlineStoreCompatibilityKit {
     static final RedisServer SERVER = RedisServer.shared();
-    static final DelayProxy PROXY = DelayProxy.start(SERVER.port(), Duration.ofMillis(20));
+    static final DelayProxy PROXY = DelayProxy.start(SERVER.port(), Duration.ofMillis(50));
 
     @Override
     protected String storeType() {
