@@ -1,8 +1,12 @@
 package dev.larder;
 
+import dev.larder.config.CacheConfig;
 import dev.larder.config.RepoConfig;
 import dev.larder.config.ServingConfig;
+import dev.larder.read.ReadMetrics;
+import dev.larder.read.ReadTracing;
 import dev.larder.read.RequestPlan;
+import dev.larder.read.RowCache;
 import dev.larder.read.ResponseAssembler;
 import dev.larder.read.ViewReader;
 import dev.larder.spi.Capability;
@@ -13,6 +17,12 @@ import dev.larder.spi.InfraChange;
 import dev.larder.spi.OnlineStore;
 import dev.larder.spi.ProgressListener;
 import dev.larder.spi.Value;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -52,6 +62,9 @@ public final class FeatureStore implements AutoCloseable {
     private final Clock clock;
     private final ServingConfig serving;
     private final ViewReader reader;
+    private final RowCache cache;
+    private final ReadMetrics metrics;
+    private final ReadTracing tracing;
     private final boolean ownsStore;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -69,9 +82,12 @@ public final class FeatureStore implements AutoCloseable {
         this.clock = b.clock;
         this.serving = b.serving;
         this.ownsStore = b.ownsStore;
-        this.reader = new ViewReader(store, serving.readThreads(), serving.maxConcurrentReads());
-        LOG.info("Serving project {} from {} ({} feature views; capabilities {})", project, store.getClass().getSimpleName(),
-                views.size(), capabilities);
+        String storeType = b.storeType != null ? b.storeType : store.getClass().getSimpleName();
+        this.cache = RowCache.of(b.cache, views.values(), b.meters, clock);
+        this.metrics = new ReadMetrics(b.meters, storeType);
+        this.tracing = new ReadTracing(b.openTelemetry, storeType);
+        this.reader = new ViewReader(store, serving.readThreads(), serving.maxConcurrentReads(), cache, metrics, tracing);
+        LOG.info("Serving project {} from the {} store ({} feature views; capabilities {})", project, storeType, views.size(), capabilities);
     }
 
     public static Builder builder() {
@@ -124,7 +140,12 @@ public final class FeatureStore implements AutoCloseable {
         for (FeatureRow row : rows) {
             checkRow(view, row);
         }
-        store.write(view, rows, progress);
+        try {
+            store.write(view, rows, progress);
+        } finally {
+            // Whatever the outcome (a failed write may have stored part), cached rows of these keys are stale.
+            if (cache.caches(viewName)) cache.invalidate(viewName, rows.stream().map(FeatureRow::entityKey).toList());
+        }
     }
 
     private static void checkRow(FeatureView view, FeatureRow row) {
@@ -188,14 +209,24 @@ public final class FeatureStore implements AutoCloseable {
     public CompletableFuture<OnlineResponse> getOnlineFeaturesAsync(List<String> featureRefs, List<? extends Map<String, ?>> entityRows,
                                                                      boolean fullFeatureNames) {
         Instant now = clock.instant();
+        long started = metrics.start();
+        Span span = tracing.startRequest(entityRows.size());
         RequestPlan plan;
         try {
             checkOpen();
             plan = RequestPlan.of(views, featureRefs, entityRows, fullFeatureNames);
         } catch (RuntimeException e) {
+            metrics.request(started, null, null, e);
+            ReadTracing.end(span, e);
             return CompletableFuture.failedFuture(e);
         }
-        return reader.read(plan, serving.requestTimeout()).thenApply(rows -> ResponseAssembler.assemble(plan, rows, now));
+        return reader.read(plan, serving.requestTimeout(), span)
+                .thenApply(rows -> ResponseAssembler.assemble(plan, rows, now))
+                .whenComplete((response, e) -> {
+                    Throwable cause = e == null ? null : dev.larder.spi.support.InFlight.unwrap(e);
+                    metrics.request(started, plan, response, cause);
+                    ReadTracing.end(span, cause);
+                });
     }
 
     /**
@@ -208,6 +239,19 @@ public final class FeatureStore implements AutoCloseable {
         if (capabilities.contains(Capability.UPDATE_INFRA)) {
             store.update(InfraChange.keep(new ArrayList<>(views.values())));
         }
+    }
+
+    /**
+     * Forgets every cached row of a view: call after writing to the store other than through
+     * {@link #write} (a materialization does). No-op for a view that is not cached.
+     */
+    public void invalidateCache(String viewName) {
+        cache.invalidateAll(viewName);
+    }
+
+    /** The in-process cache (for metrics and tests). */
+    public RowCache cache() {
+        return cache;
     }
 
     /** The bounds this facade reads with. */
@@ -238,12 +282,18 @@ public final class FeatureStore implements AutoCloseable {
         private Collection<FeatureView> views = List.of();
         private Clock clock = Clock.systemUTC();
         private ServingConfig serving = ServingConfig.DEFAULTS;
+        private CacheConfig cache = CacheConfig.OFF;
+        private MeterRegistry meters = Metrics.globalRegistry;
+        private OpenTelemetry openTelemetry = GlobalOpenTelemetry.get();
+        private String storeType;
         private boolean ownsStore;
 
         /** Creates the online store that {@code feature_store.yaml} configures; the facade closes it. */
         public Builder config(RepoConfig config) {
             this.project = config.project();
             this.serving = config.serving();
+            this.cache = config.cache();
+            this.storeType = config.onlineStoreType();
             this.store = OnlineStores.installed().open(config, clock);
             this.ownsStore = true;
             return this;
@@ -262,7 +312,7 @@ public final class FeatureStore implements AutoCloseable {
             return this;
         }
 
-        /** The clock that decides what is outside max age (tests pin it). */
+        /** The clock that decides what is outside max age and when cached rows expire (tests pin it). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock);
             return this;
@@ -283,6 +333,24 @@ public final class FeatureStore implements AutoCloseable {
         /** The deadline of one online read (serving.request_timeout). */
         public Builder requestTimeout(Duration d) {
             this.serving = serving.withRequestTimeout(d);
+            return this;
+        }
+
+        /** Where Larder's meters go (default: Micrometer's global registry, a no-op until something is added to it). */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meters = Objects.requireNonNull(registry);
+            return this;
+        }
+
+        /** Where Larder's spans go (default: GlobalOpenTelemetry, a no-op without an SDK). */
+        public Builder openTelemetry(OpenTelemetry otel) {
+            this.openTelemetry = Objects.requireNonNull(otel);
+            return this;
+        }
+
+        /** The in-process cache (feature_store.yaml: online_cache); off by default. */
+        public Builder cache(CacheConfig cache) {
+            this.cache = Objects.requireNonNull(cache);
             return this;
         }
 

@@ -24,9 +24,11 @@ import java.util.TreeSet;
  * @param onlineStore          the backend's options
  * @param materializationBatchSize rows per write call during materialization (default 10,000)
  * @param serving              how the facade bounds online reads ({@code serving:})
+ * @param cache                the in-process cache of online rows ({@code online_cache:}; off by default)
  */
 public record RepoConfig(String project, Path repoPath, String source, Path registryPath, String onlineStoreType,
-                         StoreOptions onlineStore, int materializationBatchSize, ServingConfig serving) {
+                         StoreOptions onlineStore, int materializationBatchSize, ServingConfig serving,
+                         CacheConfig cache) {
 
     public static final String FILE_NAME = "feature_store.yaml";
     public static final String DEFAULT_STORE_TYPE = "sqlite";
@@ -36,7 +38,7 @@ public record RepoConfig(String project, Path repoPath, String source, Path regi
     /** Keys Feast allows that Larder accepts and does not use. */
     private static final Set<String> IGNORED = Set.of("provider", "offline_store", "batch_engine", "feature_server", "flags", "coerce_tz_aware");
     private static final Set<String> KNOWN = Set.of("project", "registry", "online_store", "entity_key_serialization_version", "materialization",
-            "serving");
+            "serving", "online_cache");
 
     /** Loads {@code feature_store.yaml} from a repository directory, expanding {@code ${VAR}} from the environment. */
     public static RepoConfig load(Path repo) {
@@ -100,6 +102,7 @@ public record RepoConfig(String project, Path repoPath, String source, Path regi
         }
 
         ServingConfig serving = ServingConfig.parse(source, yaml.get("serving"), problems);
+        CacheConfig cache = CacheConfig.parse(source, yaml.get("online_cache"), problems);
 
         for (String key : yaml.keySet()) {
             if (!KNOWN.contains(key) && !IGNORED.contains(key)) {
@@ -112,6 +115,6 @@ public record RepoConfig(String project, Path repoPath, String source, Path regi
             throw new ConfigException(problems);
         }
         return new RepoConfig(String.valueOf(project), repo, source, registry, type,
-                StoreOptions.of(source, type, storeMap), batchSize, serving);
+                StoreOptions.of(source, type, storeMap), batchSize, serving, cache);
     }
 }
