@@ -1,16 +1,23 @@
 package dev.larder.store.cassandra;
 
 import dev.larder.tck.OnlineStoreCompatibilityKit;
+import dev.larder.tck.RequestCounting;
 import dev.larder.testing.cassandra.CassandraNode;
+import dev.larder.testing.net.DelayProxy;
 
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The whole compatibility kit against a real Cassandra 5.0 node (shared by the test JVM); each test uses a fresh project, so fresh tables. */
+/**
+ * The whole compatibility kit against a real Cassandra 5.0 node (shared by the test JVM) with the
+ * default options ({@code write_timestamp: now}); each test uses a fresh project, so fresh tables.
+ */
 class CassandraStoreCompatibilityTest extends OnlineStoreCompatibilityKit {
     static final CassandraNode NODE = CassandraNode.shared();
+    /** Counts the client's turns on its connections to the node, to prove batched reads. */
+    private static DelayProxy proxy;
 
     static Map<String, Object> options() {
         Map<String, Object> o = new HashMap<>();
@@ -35,8 +42,35 @@ class CassandraStoreCompatibilityTest extends OnlineStoreCompatibilityKit {
 
     @Override
     protected Map<String, Object> expiringStoreOptions(Duration ttl) {
-        Map<String, Object> o = options();
+        Map<String, Object> o = storeOptions();
         o.put("key_ttl_seconds", ttl.toSeconds());
         return o;
+    }
+
+    @Override
+    protected RequestCounting requestCounting() {
+        synchronized (CassandraStoreCompatibilityTest.class) {
+            // A round trip added to every request, so that queries sent together are one client turn.
+            if (proxy == null) proxy = DelayProxy.start(NODE.cqlPort(), Duration.ofMillis(20));
+        }
+        Map<String, Object> counted = storeOptions();
+        counted.put("port", proxy.port());
+        DelayProxy p = proxy;
+        return new RequestCounting() {
+            @Override
+            public Map<String, Object> storeOptions() {
+                return counted;
+            }
+
+            @Override
+            public long requests() {
+                return p.requestCount();
+            }
+        };
+    }
+
+    @Override
+    protected int readBatchSize() {
+        return CassandraStoreConfig.DEFAULT_READ_BATCH_SIZE;
     }
 }
