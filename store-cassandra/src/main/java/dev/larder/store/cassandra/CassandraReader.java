@@ -27,23 +27,29 @@ import java.util.function.Consumer;
 
 /**
  * Reads keys in batches: one query per {@code read_batch_size} distinct keys
- * ({@code WHERE entity_key IN ? AND feature_name IN ?}), at most {@code read_concurrency} queries
- * in flight, without blocking a thread. Serves reads, and the read a write makes of the rows it
- * may replace.
+ * ({@code WHERE entity_key IN ? AND feature_name IN ?}), without blocking a thread. The
+ * coordinator reads a query's partitions in parallel, so {@code read_concurrency} keeps its
+ * meaning in Feast (partition reads in flight per call): {@code read_concurrency / read_batch_size}
+ * queries in flight, at least one. Serves reads, and the read a write makes of the rows it may replace.
  */
 final class CassandraReader {
     private final CqlSession session;
     private final CassandraCql cql;
     private final PreparedStatements prepared;
     private final int batchSize;
+    /** Queries in flight per call. */
     private final int concurrency;
 
-    CassandraReader(CqlSession session, CassandraCql cql, PreparedStatements prepared, int batchSize, int concurrency) {
+    /**
+     * @param batchSize          keys per query
+     * @param partitionsInFlight partition reads in flight per call (at least one query)
+     */
+    CassandraReader(CqlSession session, CassandraCql cql, PreparedStatements prepared, int batchSize, int partitionsInFlight) {
         this.session = session;
         this.cql = cql;
         this.prepared = prepared;
         this.batchSize = batchSize;
-        this.concurrency = concurrency;
+        this.concurrency = Math.max(1, partitionsInFlight / batchSize);
     }
 
     static String keyHex(EntityKey key) {

@@ -19,12 +19,12 @@ import java.util.regex.Pattern;
  * @param protocolVersion   CQL native protocol version, 4 or 5; empty to negotiate (default)
  * @param requestTimeout    how long one request may take before it fails (default 10 s, the Python driver's default Feast uses)
  * @param localDc           {@code load_balancing.local_dc}: the data center whose nodes serve requests (default {@code datacenter1})
- * @param readConcurrency   partition reads in flight per read call (default 100)
+ * @param readConcurrency   partition reads in flight per read call, as queries of {@code read_batch_size} keys (default 100)
  * @param writeConcurrency  partition batches in flight per write call (default 100)
  * @param createKeyspace    whether {@code update} creates the keyspace when missing (default false, like Feast)
  * @param replicationFactor replicas in {@code local_dc} of a keyspace {@code update} creates (NetworkTopologyStrategy; default 3)
  * @param keyTtlSeconds     cells written expire this many seconds after the write ({@code USING TTL}); 0 = never (default)
- * @param readBatchSize     entity keys per read query ({@code entity_key IN ?}), for reads and the read before a write (default 100)
+ * @param readBatchSize     entity keys per read query ({@code entity_key IN ?}), for reads and the read before a write (default 20)
  * @param writeTimestamp    how cells' write timestamps are chosen (default {@link WriteTimestamp#NOW}, safe beside Feast's writers)
  */
 public record CassandraStoreConfig(List<String> hosts, int port, String keyspace, Optional<String> username, Optional<Secret> password,
@@ -37,7 +37,7 @@ public record CassandraStoreConfig(List<String> hosts, int port, String keyspace
     public static final String DEFAULT_LOCAL_DC = "datacenter1";
     public static final int DEFAULT_CONCURRENCY = 100;
     public static final int DEFAULT_REPLICATION_FACTOR = 3;
-    public static final int DEFAULT_READ_BATCH_SIZE = 100;
+    public static final int DEFAULT_READ_BATCH_SIZE = 20;
     /** A multi-partition IN fans out from one coordinator: keep each query's share of the cluster modest. */
     public static final int MAX_READ_BATCH_SIZE = 1000;
     /** Cassandra's maximum TTL: 20 years. */

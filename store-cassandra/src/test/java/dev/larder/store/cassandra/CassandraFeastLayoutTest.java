@@ -83,15 +83,28 @@ class CassandraFeastLayoutTest {
 
     @Test
     void tableSchemaIsFeasts() {
-        OnlineStore store = store(Map.of());
         FeatureView view = driverView("fv_schema");
+        // A keyspace of its own, which update creates (create_keyspace: true) and replicates in local_dc.
+        String keyspace = "larder_created_" + project.substring(project.length() - 6);
+        OnlineStore store = store(Map.of("keyspace", keyspace));
         store.update(InfraChange.keep(List.of(view)));
-        String table = project + "_fv_schema";
-        assertThat(cql.execute("SELECT table_name FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?", KEYSPACE, table).one())
-                .as("table %s.%s", KEYSPACE, table).isNotNull();
+        try {
+            assertFeastSchema(keyspace, project + "_fv_schema");
+            Row ks = cql.execute("SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?", keyspace).one();
+            assertThat(ks.getMap("replication", String.class, String.class))
+                    .containsEntry("class", "org.apache.cassandra.locator.NetworkTopologyStrategy").containsEntry("datacenter1", "1");
+        } finally {
+            cql.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + keyspace)
+                    .setTimeout(Duration.ofMinutes(2)));
+        }
+    }
+
+    private void assertFeastSchema(String keyspace, String table) {
+        assertThat(cql.execute("SELECT table_name FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?", keyspace, table).one())
+                .as("table %s.%s", keyspace, table).isNotNull();
         Map<String, String> columns = new LinkedHashMap<>();
         for (Row r : cql.execute("SELECT column_name, type, kind, position, clustering_order FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?",
-                KEYSPACE, table)) {
+                keyspace, table)) {
             columns.put(r.getString("column_name"), r.getString("type") + " " + r.getString("kind") + " " + r.getInt("position") + " " + r.getString("clustering_order"));
         }
         assertThat(columns).containsOnly(
@@ -100,11 +113,6 @@ class CassandraFeastLayoutTest {
                 Map.entry("value", "blob regular -1 none"),
                 Map.entry("event_ts", "timestamp regular -1 none"),
                 Map.entry("created_ts", "timestamp regular -1 none"));
-        // The keyspace update created (create_keyspace: true) replicates in local_dc.
-        Row ks = cql.execute("SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?", KEYSPACE).one();
-        assertThat(ks.getMap("replication", String.class, String.class))
-                .containsEntry("class", "org.apache.cassandra.locator.NetworkTopologyStrategy").containsEntry("datacenter1", "1");
-        store.teardown(List.of(view));
     }
 
     @Test

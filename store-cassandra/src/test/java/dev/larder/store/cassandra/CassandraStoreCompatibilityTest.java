@@ -1,10 +1,13 @@
 package dev.larder.store.cassandra;
 
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import dev.larder.tck.OnlineStoreCompatibilityKit;
 import dev.larder.tck.RequestCounting;
 import dev.larder.testing.cassandra.CassandraNode;
 import dev.larder.testing.net.DelayProxy;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -19,7 +22,25 @@ class CassandraStoreCompatibilityTest extends OnlineStoreCompatibilityKit {
     /** Counts the client's turns on its connections to the node, to prove batched reads. */
     private static DelayProxy proxy;
 
+    private static boolean keyspaceCreated;
+
+    /**
+     * Creates the tests' keyspace once per JVM, with a long timeout: on a fresh node and a busy
+     * machine the first schema change can take longer than the store's own DDL timeout.
+     * ({@code CassandraFeastLayoutTest} checks that the store creates a keyspace itself.)
+     */
+    static synchronized void createKeyspace() {
+        if (keyspaceCreated) return;
+        try (CqlSession s = CqlSession.builder().addContactPoint(new InetSocketAddress(NODE.host(), NODE.cqlPort()))
+                .withLocalDatacenter(NODE.localDc()).build()) {
+            s.execute(SimpleStatement.newInstance("CREATE KEYSPACE IF NOT EXISTS larder_tck WITH replication = "
+                    + "{'class': 'NetworkTopologyStrategy', '" + NODE.localDc() + "': 1}").setTimeout(Duration.ofMinutes(3)));
+        }
+        keyspaceCreated = true;
+    }
+
     static Map<String, Object> options() {
+        createKeyspace();
         Map<String, Object> o = new HashMap<>();
         o.put("hosts", List.of(NODE.host()));
         o.put("port", NODE.cqlPort());

@@ -47,7 +47,7 @@ class CassandraStoreConfigTest {
         assertThat(c.createKeyspace()).isFalse();
         assertThat(c.replicationFactor()).isEqualTo(3);
         assertThat(c.keyTtlSeconds()).isZero();
-        assertThat(c.readBatchSize()).isEqualTo(100);
+        assertThat(c.readBatchSize()).isEqualTo(20);
         assertThat(c.writeTimestamp()).as("safe beside Feast's writers").isEqualTo(WriteTimestamp.NOW);
     }
 
