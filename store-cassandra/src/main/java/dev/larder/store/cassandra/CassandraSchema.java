@@ -14,8 +14,11 @@ import java.util.List;
 
 /** The keyspace and the views' tables: {@code update}, {@code plan} and {@code teardown}. */
 final class CassandraSchema {
-    /** Schema changes wait for agreement between nodes: give them longer than a data request. */
-    static final Duration MIN_DDL_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * Schema changes flush tables and wait for agreement between nodes: give them far longer than
+     * a data request (a busy node has taken over a minute to drop a table).
+     */
+    static final Duration MIN_DDL_TIMEOUT = Duration.ofSeconds(120);
 
     private final CqlSession session;
     private final CassandraCql cql;
