@@ -1,6 +1,5 @@
 package dev.larder.store.cassandra;
 
-import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.larder.spi.EntityKey;
 import dev.larder.spi.FeatureRow;
@@ -9,19 +8,13 @@ import dev.larder.spi.Field;
 import dev.larder.spi.InfraChange;
 import dev.larder.spi.OnlineRow;
 import dev.larder.spi.OnlineStore;
-import dev.larder.spi.StoreContext;
-import dev.larder.spi.StoreOptions;
 import dev.larder.spi.Value;
 import dev.larder.spi.ValueType;
 import dev.larder.spi.codec.EntityKeyCodec;
 import dev.larder.testing.cassandra.CassandraNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +22,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static dev.larder.tck.TestData.driverView;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,9 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * by Feast's own code): schema, entity key hex, serialized values, timestamps, write timestamps and
  * TTLs; rows written the way Feast's Python store writes them are read back.
  */
-class CassandraFeastLayoutTest {
+class CassandraFeastLayoutTest extends CassandraRawAccess {
     static final CassandraNode NODE = CassandraNode.shared();
-    static final String KEYSPACE = "larder_tck";
 
     /** From feast-vectors.json: serialize_entity_key(driver_id=1001, v3) and (driver_id=-7), and Value protos. */
     static final String KEY_1001_HEX = "0100000002000000090000006472697665725f69640400000008000000e903000000000000";
@@ -51,28 +42,9 @@ class CassandraFeastLayoutTest {
     static final String FLOAT_1_5_HEX = "350000c03f";
     static final String DOUBLE_PI_HEX = "29182d4454fb210940";
 
-    private String project;
-    private final List<OnlineStore> stores = new ArrayList<>();
-    private CqlSession cql;
-
-    @BeforeEach
-    void open() {
-        project = "layout_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        cql = CqlSession.builder().addContactPoint(new InetSocketAddress(NODE.host(), NODE.cqlPort())).withLocalDatacenter(NODE.localDc()).build();
-    }
-
-    @AfterEach
-    void close() {
-        stores.forEach(OnlineStore::close);
-        cql.close();
-    }
-
-    private OnlineStore store(Map<String, Object> extra) {
-        Map<String, Object> o = new HashMap<>(CassandraStoreCompatibilityTest.options());
-        o.putAll(extra);
-        OnlineStore s = new CassandraStoreProvider().create(new StoreContext(project, Path.of("."), StoreOptions.of("cassandra", o)));
-        stores.add(s);
-        return s;
+    @Override
+    protected String projectPrefix() {
+        return "layout";
     }
 
     private static String hex(ByteBuffer b) {

@@ -1,6 +1,5 @@
 package dev.larder.store.cassandra;
 
-import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.larder.spi.EntityKey;
@@ -10,8 +9,6 @@ import dev.larder.spi.InfraChange;
 import dev.larder.spi.OnlineRow;
 import dev.larder.spi.OnlineStore;
 import dev.larder.spi.OnlineStoreException;
-import dev.larder.spi.StoreContext;
-import dev.larder.spi.StoreOptions;
 import dev.larder.spi.Value;
 import dev.larder.spi.codec.EntityKeyCodec;
 import dev.larder.spi.codec.ValueCodec;
@@ -20,16 +17,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static dev.larder.tck.TestData.driver;
 import static dev.larder.tck.TestData.driverRow;
@@ -43,42 +35,30 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * client-side write time) and its online_read (its SELECT of every feature of the key, then: keep
  * the requested features, parse each Value, report the event_ts of the last one kept).
  */
-class CassandraFeastMixedWritersTest {
+class CassandraFeastMixedWritersTest extends CassandraRawAccess {
     static final CassandraNode NODE = CassandraNode.shared();
-    static final String KEYSPACE = "larder_tck";
     static final List<String> FEATURES = List.of("conv_rate", "trips", "note");
     static final Instant T1 = Instant.parse("2025-01-01T00:00:00Z");
     static final Instant T2 = Instant.parse("2025-06-01T00:00:00Z");
     static final Instant T3 = Instant.parse("2025-09-01T00:00:00Z");
 
-    private String project;
-    private CqlSession cql;
-    private final List<OnlineStore> stores = new ArrayList<>();
     private final FeatureView view = driverView("fv_mixed");
+    private OnlineStore schema;
+
+    @Override
+    protected String projectPrefix() {
+        return "mixed";
+    }
 
     @BeforeEach
-    void open() {
-        project = "mixed_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        cql = CqlSession.builder().addContactPoint(new InetSocketAddress(NODE.host(), NODE.cqlPort())).withLocalDatacenter(NODE.localDc()).build();
-        store(Map.of()).update(InfraChange.keep(List.of(view)));
+    void createTable() {
+        schema = store(Map.of());
+        schema.update(InfraChange.keep(List.of(view)));
     }
 
     @AfterEach
-    void close() {
-        try {
-            stores.get(0).teardown(List.of(view));
-        } finally {
-            stores.forEach(OnlineStore::close);
-            cql.close();
-        }
-    }
-
-    private OnlineStore store(Map<String, Object> extra) {
-        Map<String, Object> o = new HashMap<>(CassandraStoreCompatibilityTest.options());
-        o.putAll(extra);
-        OnlineStore s = new CassandraStoreProvider().create(new StoreContext(project, Path.of("."), StoreOptions.of("cassandra", o)));
-        stores.add(s);
-        return s;
+    void dropTable() {
+        schema.teardown(List.of(view));
     }
 
     private String table() {

@@ -2,12 +2,16 @@ package dev.larder.store.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import dev.larder.spi.OnlineStore;
+import dev.larder.spi.StoreContext;
+import dev.larder.spi.StoreOptions;
 import dev.larder.tck.OnlineStoreCompatibilityKit;
 import dev.larder.tck.RequestCounting;
 import dev.larder.testing.cassandra.CassandraNode;
 import dev.larder.testing.net.DelayProxy;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -31,12 +35,23 @@ class CassandraStoreCompatibilityTest extends OnlineStoreCompatibilityKit {
      */
     static synchronized void createKeyspace() {
         if (keyspaceCreated) return;
-        try (CqlSession s = CqlSession.builder().addContactPoint(new InetSocketAddress(NODE.host(), NODE.cqlPort()))
-                .withLocalDatacenter(NODE.localDc()).build()) {
+        try (CqlSession s = rawSession()) {
             s.execute(SimpleStatement.newInstance("CREATE KEYSPACE IF NOT EXISTS larder_tck WITH replication = "
                     + "{'class': 'NetworkTopologyStrategy', '" + NODE.localDc() + "': 1}").setTimeout(Duration.ofMinutes(3)));
         }
         keyspaceCreated = true;
+    }
+
+    /** A plain driver session on the node, for reading and writing raw CQL as Feast would. */
+    static CqlSession rawSession() {
+        return CqlSession.builder().addContactPoint(new InetSocketAddress(NODE.host(), NODE.cqlPort())).withLocalDatacenter(NODE.localDc()).build();
+    }
+
+    /** A store on the node with the tests' options and these changes. */
+    static OnlineStore openStore(String project, Map<String, Object> changes) {
+        Map<String, Object> o = options();
+        o.putAll(changes);
+        return new CassandraStoreProvider().create(new StoreContext(project, Path.of("."), StoreOptions.of("cassandra", o)));
     }
 
     static Map<String, Object> options() {
