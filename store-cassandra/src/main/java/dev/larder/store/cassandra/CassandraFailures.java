@@ -53,7 +53,9 @@ final class CassandraFailures {
         if (e instanceof AllNodesFailedException) {
             for (List<Throwable> errors : ((AllNodesFailedException) e).getAllErrors().values()) {
                 for (Throwable t : errors) {
-                    if (t instanceof AuthenticationException) return false;
+                    for (Throwable c = t; c != null; c = c.getCause()) {
+                        if (c instanceof AuthenticationException) return false; // a refused login stays refused
+                    }
                 }
             }
             return true;
