@@ -17,8 +17,12 @@ final class CellTimestamps {
 
     private final WriteTimestamp mode;
     private final Clock clock;
-    /** The last stamp handed out by this store in {@code now} mode: stamps only grow, even if the clock stands still. */
-    private final AtomicLong last = new AtomicLong(Long.MIN_VALUE);
+    /**
+     * The last clock reading handed out in {@code now} mode, so readings only grow even when the
+     * clock stands still. Stored write times are not folded in: a cell stamped far in the future
+     * under one key must not push every other key's stamps ahead of Feast's writers.
+     */
+    private final AtomicLong lastNow = new AtomicLong(Long.MIN_VALUE);
 
     CellTimestamps(WriteTimestamp mode, Clock clock) {
         this.mode = mode;
@@ -32,9 +36,8 @@ final class CellTimestamps {
     long stamp(FeatureRow row, StoredRow stored) {
         long floor = stored == null ? Long.MIN_VALUE : stored.writeTime() + 1;
         if (mode == WriteTimestamp.NOW) {
-            long now = micros(clock.instant());
-            long wanted = Math.max(now, floor);
-            return last.accumulateAndGet(wanted, (previous, w) -> Math.max(w, previous + 1));
+            long now = lastNow.accumulateAndGet(micros(clock.instant()), (previous, reading) -> Math.max(reading, previous + 1));
+            return Math.max(now, floor);
         }
         long base = row.eventTime().toEpochMilli() * TIE_STEPS;
         long stamp = Math.max(base, floor);
