@@ -113,11 +113,6 @@ public final class CassandraOnlineStore implements OnlineStore {
         schema.teardown(views);
     }
 
-    /** Quoted keyspace and table of a view, as Feast names it. */
-    String qualifiedTable(FeatureView view) {
-        return cql.qualifiedTable(view);
-    }
-
     private void checkOpen() {
         if (closed) throw new IllegalStateException("Cassandra store " + where + " is closed");
     }
