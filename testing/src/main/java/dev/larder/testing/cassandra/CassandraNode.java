@@ -372,6 +372,10 @@ public final class CassandraNode implements AutoCloseable {
                 + "hints_directory: " + data.resolve("hints") + "\n"
                 + "cdc_raw_directory: " + data.resolve("cdc_raw") + "\n"
                 + "commitlog_sync: periodic\n"
+                // A node sharing two cores with other builds can take seconds to apply a write; the
+                // defaults (2 s writes, 5 s reads) then fail requests the client would still wait for.
+                + "write_request_timeout: 10000ms\n"
+                + "read_request_timeout: 10000ms\n"
                 + "commitlog_sync_period: 10000ms\n"
                 + "authenticator: " + (passwordAuthentication ? "PasswordAuthenticator" : "AllowAllAuthenticator") + "\n"
                 + "authorizer: AllowAllAuthorizer\n"
