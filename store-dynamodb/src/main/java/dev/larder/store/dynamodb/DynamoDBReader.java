@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Reads: the distinct keys of a call split into BatchGetItem requests of {@code batch_size}, up to
@@ -48,40 +48,41 @@ final class DynamoDBReader {
         if (keys.isEmpty()) return CompletableFuture.completedFuture(List.of());
         DistinctKeys distinct = DistinctKeys.of(keys);
         List<String> ids = new ArrayList<>(distinct.size());
+        Map<String, Integer> slot = new HashMap<>(distinct.size() * 2);
         for (EntityKey k : distinct.keys()) {
-            ids.add(EntityKeyCodec.entityId(k));
+            String id = EntityKeyCodec.entityId(k);
+            slot.put(id, ids.size());
+            ids.add(id);
         }
         List<String> wanted = List.copyOf(new LinkedHashSet<>(features));
-        Map<String, Map<String, AttributeValue>> found = new ConcurrentHashMap<>();
-        CompletableFuture<Void> all = fetch(table, projection(view, wanted), ids, config.maxReadWorkers(), found);
+        // Each batch's items are decoded as the batch arrives, while later batches are still on the
+        // way: the read ends with the last response, not with decoding all of them after it. Each
+        // slot is written once; the completion of every batch happens before the expand below.
+        OnlineRow[] rows = new OnlineRow[ids.size()];
+        CompletableFuture<Void> all = fetch(table, projection(view, wanted), ids, config.maxReadWorkers(),
+                item -> rows[slot.get(item.get(FeastItems.ENTITY_ID).s())] = FeastItems.row(item, wanted, table));
         return all.handle((ignored, error) -> {
-            String what = "read " + keys.size() + " keys of view '" + view.name() + "'";
-            if (error != null) throw new CompletionException(errors.failure(Operation.READ, what, table, error));
-            try {
-                OnlineRow[] rows = new OnlineRow[ids.size()];
-                for (int d = 0; d < rows.length; d++) {
-                    Map<String, AttributeValue> item = found.get(ids.get(d));
-                    rows[d] = item == null ? null : FeastItems.row(item, wanted, table);
-                }
-                return distinct.expand(rows);
-            } catch (RuntimeException malformed) {
-                throw new CompletionException(errors.failure(Operation.READ, what, table, malformed));
+            if (error != null) {
+                throw new CompletionException(errors.failure(Operation.READ, "read " + keys.size() + " keys of view '" + view.name() + "'", table, error));
             }
+            return distinct.expand(rows);
         });
     }
 
     /**
-     * Fetches the items of {@code ids} (those that exist) into {@code found} by entity id, in
-     * BatchGetItem requests of {@code batch_size}, at most {@code workers} in flight.
+     * Fetches the items of {@code ids} (those that exist) in BatchGetItem requests of
+     * {@code batch_size}, at most {@code workers} in flight, handing each item to {@code onItem}
+     * on the thread its response arrives on (so concurrently across batches); an exception from
+     * it fails the fetch.
      */
     CompletableFuture<Void> fetch(String table, KeysAndAttributes template, List<String> ids, int workers,
-                                  Map<String, Map<String, AttributeValue>> found) {
+                                  Consumer<Map<String, AttributeValue>> onItem) {
         int size = config.batchSize();
         int batches = (ids.size() + size - 1) / size;
         if (batches == 1) {
-            return getBatch(table, template, ids, found); // no scheduling for the common single batch
+            return getBatch(table, template, ids, onItem); // no scheduling for the common single batch
         }
-        return InFlight.run(batches, workers, b -> getBatch(table, template, ids.subList(b * size, Math.min(ids.size(), (b + 1) * size)), found));
+        return InFlight.run(batches, workers, b -> getBatch(table, template, ids.subList(b * size, Math.min(ids.size(), (b + 1) * size)), onItem));
     }
 
     /**
@@ -125,14 +126,14 @@ final class DynamoDBReader {
     }
 
     private CompletableFuture<Void> getBatch(String table, KeysAndAttributes template, List<String> ids,
-                                             Map<String, Map<String, AttributeValue>> found) {
+                                             Consumer<Map<String, AttributeValue>> onItem) {
         List<Map<String, AttributeValue>> keys = new ArrayList<>(ids.size());
         for (String id : ids) keys.add(FeastItems.key(id));
         return backoff.untilDone(template.toBuilder().keys(keys).build(), request ->
                 client.batchGetItem(b -> b.requestItems(Map.of(table, request))).thenApply((BatchGetItemResponse r) -> {
                     List<Map<String, AttributeValue>> items = r.responses().get(table);
                     if (items != null) {
-                        for (Map<String, AttributeValue> item : items) found.put(item.get(FeastItems.ENTITY_ID).s(), item);
+                        for (Map<String, AttributeValue> item : items) onItem.accept(item);
                     }
                     KeysAndAttributes left = r.unprocessedKeys().get(table);
                     return left == null || left.keys().isEmpty() ? null : template.toBuilder().keys(left.keys()).build();

@@ -166,7 +166,7 @@ final class DynamoDBWriter {
         List<String> ids = new ArrayList<>(items.size());
         for (Map<String, AttributeValue> item : items) ids.add(item.get(FeastItems.ENTITY_ID).s());
         Map<String, Map<String, AttributeValue>> stored = new ConcurrentHashMap<>();
-        return reader.fetch(table, STORED_TIMES, ids, 1, stored).thenCompose(done -> {
+        return reader.fetch(table, STORED_TIMES, ids, 1, item -> stored.put(item.get(FeastItems.ENTITY_ID).s(), item)).thenCompose(done -> {
             List<WriteRequest> puts = new ArrayList<>(items.size());
             for (int i = 0; i < items.size(); i++) {
                 Map<String, AttributeValue> s = stored.get(ids.get(i));
