@@ -112,7 +112,7 @@ final class FeastItems {
     static OnlineRow row(Map<String, AttributeValue> item, Collection<String> features, String table) {
         Instant eventTime = eventTime(item, table);
         AttributeValue values = item.get(VALUES);
-        Map<String, Value> out = new HashMap<>();
+        Map<String, Value> out = new HashMap<>(features.size() * 4 / 3 + 1); // no resizing while filling
         if (values != null && values.hasM()) {
             Map<String, AttributeValue> m = values.m();
             for (String f : features) {
