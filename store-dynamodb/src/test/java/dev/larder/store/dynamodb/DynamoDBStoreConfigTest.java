@@ -147,6 +147,7 @@ class DynamoDBStoreConfigTest {
         assertThat(matrix.get(Capability.CONCURRENT_WRITES_SAME_KEY).option()).contains("conditional_writes");
         assertThat(matrix.get(Capability.CONCURRENT_WRITES_SAME_KEY).toString()).isEqualTo("with `conditional_writes` true (the default)");
         assertThat(matrix).allSatisfy((c, support) -> assertThat(support.isConditional()).as("%s", c).isEqualTo(c == Capability.CONCURRENT_WRITES_SAME_KEY));
+        assertThat(matrix.keySet()).doesNotContain(Capability.DELETE_EXPIRED_DATA, Capability.MULTI_VIEW_READ, Capability.COLLOCATED_BY_ENTITY_KEY);
         assertThatThrownBy(() -> new DynamoDBStoreProvider().create(new dev.larder.spi.StoreContext("p", java.nio.file.Path.of("."),
                 StoreOptions.of("dynamodb", Map.of("batch_size", 101, "region", "x")))))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("batch_size");
