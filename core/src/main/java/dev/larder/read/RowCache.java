@@ -4,14 +4,11 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.larder.config.CacheConfig;
 import dev.larder.spi.EntityKey;
-import dev.larder.spi.FeatureView;
 import dev.larder.spi.OnlineRow;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -22,48 +19,48 @@ import java.util.Map;
  * the same facade invalidate the keys they touch; a materialization invalidates its views.
  */
 public final class RowCache {
-    private final Map<String, Entry> byView;
+    private final CacheConfig config;
+    private final MeterRegistry meters;
+    private final com.github.benmanes.caffeine.cache.Ticker ticker;
+    // One cache per cached view, made on first use: views come and go with registry refreshes.
+    private final Map<String, Entry> byView = new java.util.concurrent.ConcurrentHashMap<>();
 
     private record Entry(Cache<EntityKey, OnlineRow> cache, boolean cacheNotFound) {
-    }
-
-    private RowCache(Map<String, Entry> byView) {
-        this.byView = byView;
     }
 
     /**
      * @param clock the facade's clock: entries expire by it, so tests move time instead of sleeping
      */
-    public static RowCache of(CacheConfig config, Collection<FeatureView> views, MeterRegistry meters, java.time.Clock clock) {
-        com.github.benmanes.caffeine.cache.Ticker ticker = clock.equals(java.time.Clock.systemUTC())
+    public RowCache(CacheConfig config, MeterRegistry meters, java.time.Clock clock) {
+        this.config = config;
+        this.meters = meters;
+        this.ticker = clock.equals(java.time.Clock.systemUTC())
                 ? com.github.benmanes.caffeine.cache.Ticker.systemTicker()
                 : () -> { java.time.Instant t = clock.instant(); return t.getEpochSecond() * 1_000_000_000L + t.getNano(); };
-        Map<String, Entry> byView = new HashMap<>();
-        if (config.anyEnabled()) {
-            for (FeatureView v : views) {
-                CacheConfig.Settings s = config.forView(v.name());
-                if (!s.enabled()) continue;
-                Cache<EntityKey, OnlineRow> cache = Caffeine.newBuilder().maximumSize(s.maxEntries())
-                        .expireAfterWrite(s.expireAfterWrite()).ticker(ticker).recordStats().build();
-                CaffeineCacheMetrics.monitor(meters, cache, "larder", Tags.of("view", v.name()));
-                byView.put(v.name(), new Entry(cache, s.cacheNotFound()));
-            }
-        }
-        return new RowCache(Map.copyOf(byView));
+    }
+
+    private Entry entry(String view) {
+        return byView.computeIfAbsent(view, v -> {
+            CacheConfig.Settings s = config.forView(v);
+            Cache<EntityKey, OnlineRow> cache = Caffeine.newBuilder().maximumSize(s.maxEntries())
+                    .expireAfterWrite(s.expireAfterWrite()).ticker(ticker).recordStats().build();
+            CaffeineCacheMetrics.monitor(meters, cache, "larder", Tags.of("view", v));
+            return new Entry(cache, s.cacheNotFound());
+        });
     }
 
     public boolean caches(String view) {
-        return byView.containsKey(view);
+        return config.forView(view).enabled();
     }
 
     /** The cached row of a key (possibly {@link OnlineRow#ABSENT}), or null on a miss. */
     public OnlineRow get(String view, EntityKey key) {
-        return byView.get(view).cache().getIfPresent(key);
+        return entry(view).cache().getIfPresent(key);
     }
 
     /** Remembers a row read from the store; an absent one only with {@code cache_not_found}. */
     public void put(String view, EntityKey key, OnlineRow row) {
-        Entry e = byView.get(view);
+        Entry e = entry(view);
         if (row.isPresent() || e.cacheNotFound()) e.cache().put(key, row);
     }
 
