@@ -7,11 +7,13 @@ import dev.larder.spi.OnlineStoreProvider;
 import dev.larder.spi.StoreContext;
 
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code type: sqlite}, the embedded default. */
+/**
+ * {@code type: sqlite}, the embedded default. No option is a secret: the only one that names
+ * anything is the file's path.
+ */
 public final class SqliteStoreProvider implements OnlineStoreProvider {
     @Override
     public String type() {
@@ -21,7 +23,9 @@ public final class SqliteStoreProvider implements OnlineStoreProvider {
     @Override
     public Map<Capability, CapabilitySupport> capabilities() {
         Map<Capability, CapabilitySupport> m = new EnumMap<>(Capability.class);
-        for (Capability c : EnumSet.of(Capability.WRITE, Capability.READ, Capability.UPDATE_INFRA, Capability.TEARDOWN, Capability.PLAN, Capability.ENTITYLESS_FEATURE_VIEWS, Capability.CONCURRENT_WRITES_SAME_KEY, Capability.COLLOCATED_BY_FEATURE_VIEW, Capability.BATCHED_READ)) {
+        for (Capability c : new Capability[] {Capability.WRITE, Capability.READ, Capability.UPDATE_INFRA, Capability.TEARDOWN,
+                Capability.PLAN, Capability.ENTITYLESS_FEATURE_VIEWS, Capability.CONCURRENT_WRITES_SAME_KEY,
+                Capability.COLLOCATED_BY_FEATURE_VIEW, Capability.BATCHED_READ}) {
             m.put(c, CapabilitySupport.always());
         }
         return m;
@@ -29,6 +33,12 @@ public final class SqliteStoreProvider implements OnlineStoreProvider {
 
     @Override
     public OnlineStore create(StoreContext context) {
-        return new SqliteOnlineStore(context.project(), SqliteStoreConfig.from(context.options(), context.repoPath()));
+        SqliteStoreConfig config = SqliteStoreConfig.from(context.options(), context.repoPath());
+        return new SqliteOnlineStore(context.project(), config, capabilitiesOf(config));
+    }
+
+    /** What a store with these options has: every capability listed above whose condition holds. */
+    Set<Capability> capabilitiesOf(SqliteStoreConfig config) {
+        return capabilities().keySet();
     }
 }

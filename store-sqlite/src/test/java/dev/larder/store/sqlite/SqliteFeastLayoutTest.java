@@ -154,7 +154,7 @@ class SqliteFeastLayoutTest {
         store.update(InfraChange.keep(List.of(VIEW)));
         List<FeatureRow> rows = new ArrayList<>();
         List<EntityKey> keys = new ArrayList<>();
-        int n = SqliteOnlineStore.READ_CHUNK * 3 + 7;
+        int n = SqliteReader.READ_CHUNK * 3 + 7;
         for (int i = 0; i < n; i++) {
             EntityKey k = EntityKey.of("driver_id", Value.ofInt64(i));
             keys.add(k);
@@ -169,7 +169,13 @@ class SqliteFeastLayoutTest {
     void writingToAViewThatWasNeverAppliedSaysToApply() {
         FeatureRow row = new FeatureRow(EntityKey.of("driver_id", Value.ofInt64(1)), Map.of("note", Value.ofString("x")), Instant.now());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.write(VIEW, List.of(row), r -> { }))
-                .hasMessageContaining("demo_driver_hourly_stats").hasMessageContaining("larder apply");
+                .hasMessageContaining("demo_driver_hourly_stats").hasMessageContaining("larder apply")
+                .isInstanceOfSatisfying(dev.larder.spi.OnlineStoreException.class, e -> {
+                    assertThat(e.storeType()).isEqualTo("sqlite");
+                    assertThat(e.operation()).isEqualTo(dev.larder.spi.OnlineStoreException.Operation.WRITE);
+                    assertThat(e.isRetryable()).as("a missing table needs a person").isFalse();
+                    assertThat(e.resource()).contains("demo_driver_hourly_stats").contains(db.toString());
+                });
     }
 
     @Test
