@@ -193,10 +193,16 @@ public final class SqliteOnlineStore implements OnlineStore {
             checkOpen();
             try (Statement st = writer.createStatement()) {
                 for (FeatureView v : change.viewsToKeep()) {
-                    String t = tableName(v);
-                    st.execute("CREATE TABLE IF NOT EXISTS " + quote(t) + " (entity_key BLOB, feature_name TEXT, value BLOB, value_text TEXT,"
+                    String t = quote(tableName(v));
+                    st.execute("CREATE TABLE IF NOT EXISTS " + t + " (entity_key BLOB, feature_name TEXT, value BLOB, value_text TEXT,"
                             + " vector_value BLOB, event_ts timestamp, created_ts timestamp, PRIMARY KEY(entity_key, feature_name))");
-                    st.execute("CREATE INDEX IF NOT EXISTS " + quote(t + "_ek") + " ON " + quote(t) + " (entity_key)");
+                    st.execute("CREATE INDEX IF NOT EXISTS " + quote(tableName(v) + "_ek") + " ON " + t + " (entity_key)");
+                    // Tables of older Feast releases lack the newer columns; Feast's own update() adds value_text the same way.
+                    addMissingColumns(st, tableName(v));
+                    // Rows of the text generation (Feast <= 0.41, Larder before it followed Feast 0.42) become
+                    // epoch seconds, so current Feast can read every row.
+                    st.executeUpdate(SqliteTime.migrationSql(t, "event_ts"));
+                    st.executeUpdate(SqliteTime.migrationSql(t, "created_ts"));
                 }
                 for (FeatureView v : change.viewsToDelete()) {
                     st.execute("DROP TABLE IF EXISTS " + quote(tableName(v)));
@@ -207,14 +213,29 @@ public final class SqliteOnlineStore implements OnlineStore {
         }
     }
 
+    private static void addMissingColumns(Statement st, String table) throws SQLException {
+        java.util.Set<String> columns = new java.util.HashSet<>();
+        try (ResultSet rs = st.executeQuery("PRAGMA table_info(" + quote(table) + ")")) {
+            while (rs.next()) columns.add(rs.getString("name"));
+        }
+        for (String column : List.of("value_text TEXT", "vector_value BLOB")) {
+            if (!columns.contains(column.substring(0, column.indexOf(' ')))) {
+                st.execute("ALTER TABLE " + quote(table) + " ADD COLUMN " + column);
+            }
+        }
+    }
+
     @Override
     public List<PlannedChange> plan(InfraChange change) {
         List<PlannedChange> out = new ArrayList<>();
         for (FeatureView v : change.viewsToKeep()) {
             String t = tableName(v);
-            out.add(tableExists(t)
-                    ? new PlannedChange(PlannedChange.Action.UNCHANGED, "table " + t, "")
-                    : new PlannedChange(PlannedChange.Action.CREATE, "table " + t, "in " + config.path()));
+            if (!tableExists(t)) {
+                out.add(new PlannedChange(PlannedChange.Action.CREATE, "table " + t, "in " + config.path()));
+            } else {
+                out.add(new PlannedChange(PlannedChange.Action.UNCHANGED, "table " + t,
+                        hasTextTimestamps(t) ? "its text timestamps (Feast <= 0.41) will be converted to epoch seconds" : ""));
+            }
         }
         for (FeatureView v : change.viewsToDelete()) {
             String t = tableName(v);
@@ -224,9 +245,17 @@ public final class SqliteOnlineStore implements OnlineStore {
     }
 
     private boolean tableExists(String table) {
+        return queryAnswers(table, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", table);
+    }
+
+    private boolean hasTextTimestamps(String table) {
+        return queryAnswers(table, "SELECT 1 FROM " + quote(table) + " WHERE typeof(event_ts) = 'text' OR typeof(created_ts) = 'text' LIMIT 1");
+    }
+
+    private boolean queryAnswers(String table, String sql, String... params) {
         Connection c = borrow();
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
-            ps.setString(1, table);
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) ps.setString(i + 1, params[i]);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }

@@ -102,11 +102,12 @@ class SqliteFeastLayoutTest {
                             rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7)));
                 }
             }
-            String ts = "2026-03-04 05:06:07.250000";
-            String created = "2026-03-04 05:06:08";
+            // Feast >= 0.42: INTEGER epoch seconds (the fraction dropped); value_text as Feast 0.66 fills it.
+            String ts = "1772600767";
+            String created = "1772600768";
             assertThat(rows).containsExactly(
-                    Map.entry("avg_daily_trips", java.util.Arrays.asList(DRIVER_1001_V3, INT64_1, null, null, ts, created)),
-                    Map.entry("conv_rate", java.util.Arrays.asList(DRIVER_1001_V3, FLOAT_1_5, null, null, ts, created)),
+                    Map.entry("avg_daily_trips", java.util.Arrays.asList(DRIVER_1001_V3, INT64_1, "1", null, ts, created)),
+                    Map.entry("conv_rate", java.util.Arrays.asList(DRIVER_1001_V3, FLOAT_1_5, "1.5", null, ts, created)),
                     Map.entry("missing", java.util.Arrays.asList(DRIVER_1001_V3, NULL, null, null, ts, created)),
                     Map.entry("note", java.util.Arrays.asList(DRIVER_1001_V3, STRING_HELLO, "hello", null, ts, created)));
         }
@@ -115,7 +116,7 @@ class SqliteFeastLayoutTest {
     @Test
     void larderReadsATableWrittenTheWayFeastWritesIt() throws Exception {
         // Feast's sqlite.py: CREATE TABLE ... (without value_text in older releases), rows inserted with
-        // naive-UTC text timestamps from Python's sqlite3 adapter.
+        // naive-UTC text timestamps from Python's sqlite3 adapter (Feast <= 0.41).
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE demo_driver_hourly_stats (entity_key BLOB, feature_name TEXT, value BLOB, vector_value BLOB,"
                     + " event_ts timestamp, created_ts timestamp, PRIMARY KEY(entity_key, feature_name))");
@@ -137,6 +138,13 @@ class SqliteFeastLayoutTest {
         assertThat(got.get(0).values()).containsOnly(
                 Map.entry("conv_rate", Value.ofFloat(1.5f)), Map.entry("avg_daily_trips", Value.ofInt64(1)), Map.entry("note", Value.ofString("hello")));
         assertThat(got.get(1).isPresent()).isFalse();
+
+        // larder apply adds the column Feast's newer releases have, and Larder's writes then work.
+        store.update(InfraChange.keep(List.of(VIEW)));
+        store.write(VIEW, List.of(new FeatureRow(EntityKey.of("driver_id", Value.ofInt64(7)), Map.of("note", Value.ofString("x")),
+                Instant.parse("2024-01-02T00:00:00Z"))), r -> { });
+        assertThat(store.read(VIEW, List.of(EntityKey.of("driver_id", Value.ofInt64(7))), List.of("note")).get(0).values())
+                .containsExactly(Map.entry("note", Value.ofString("x")));
     }
 
     @Test
