@@ -194,8 +194,11 @@ public final class SqliteOnlineStore implements OnlineStore {
             try (Statement st = writer.createStatement()) {
                 for (FeatureView v : change.viewsToKeep()) {
                     String t = quote(tableName(v));
+                    // Feast's columns and key. WITHOUT ROWID stores the rows in the primary key's B-tree instead of a
+                    // rowid table plus a key index: one B-tree less per stored row. Feast creates its tables with
+                    // CREATE TABLE IF NOT EXISTS, so it keeps such a table and reads and writes it unchanged.
                     st.execute("CREATE TABLE IF NOT EXISTS " + t + " (entity_key BLOB, feature_name TEXT, value BLOB, value_text TEXT,"
-                            + " vector_value BLOB, event_ts timestamp, created_ts timestamp, PRIMARY KEY(entity_key, feature_name))");
+                            + " vector_value BLOB, event_ts timestamp, created_ts timestamp, PRIMARY KEY(entity_key, feature_name)) WITHOUT ROWID");
                     st.execute("CREATE INDEX IF NOT EXISTS " + quote(tableName(v) + "_ek") + " ON " + t + " (entity_key)");
                     // Tables of older Feast releases lack the newer columns; Feast's own update() adds value_text the same way.
                     addMissingColumns(st, tableName(v));

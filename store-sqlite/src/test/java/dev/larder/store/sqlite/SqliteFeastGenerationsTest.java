@@ -193,4 +193,24 @@ class SqliteFeastGenerationsTest {
         assertThat(store.read(VIEW, List.of(driver(1), driver(2), driver(3)), VIEW.featureNames()))
                 .extracting(OnlineRow::values).containsExactly(values(1), values(12), values(3));
     }
+
+    @Test
+    void feastAppliesWritesAndReadsATableLarderCreated() throws Exception {
+        store.update(InfraChange.keep(List.of(VIEW)));
+        try (ResultSet rs = jdbc.createStatement().executeQuery("SELECT sql FROM sqlite_master WHERE name = '" + TABLE + "'")) {
+            assertThat(rs.getString(1)).as("Larder's table").endsWith("WITHOUT ROWID");
+        }
+        store.write(VIEW, List.of(new FeatureRow(driver(1), values(1), Instant.ofEpochSecond(1_717_000_000L))), r -> { });
+        FeastSqlite.createTable(jdbc, TABLE); // feast apply: IF NOT EXISTS keeps Larder's table
+        FeastSqlite.write(jdbc, TABLE, key(1), feastValues(5, "5.5", "0.625"), 1_717_000_100L, null);
+        FeastSqlite.write(jdbc, TABLE, key(2), feastValues(6, "6.5", "0.75"), 1_717_000_200L, null);
+        List<FeastSqlite.Read> feast = FeastSqlite.onlineRead(jdbc, TABLE, List.of(key(1), key(2)));
+        assertThat(feast).extracting(FeastSqlite.Read::eventTime)
+                .containsExactly(Instant.ofEpochSecond(1_717_000_100L), Instant.ofEpochSecond(1_717_000_200L));
+        assertThat(store.read(VIEW, List.of(driver(1), driver(2)), VIEW.featureNames()))
+                .extracting(OnlineRow::values).containsExactly(values(5), values(6));
+        try (ResultSet rs = jdbc.createStatement().executeQuery("SELECT count(*) FROM " + TABLE)) {
+            assertThat(rs.getLong(1)).as("Feast's upsert replaced Larder's rows in place").isEqualTo(10);
+        }
+    }
 }
