@@ -26,8 +26,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Feast's SQLite layout: one table {@code <project>_<view>} per view, one row per (entity key,
@@ -36,40 +36,49 @@ import java.util.concurrent.BlockingQueue;
  * <p>WAL mode lets readers run while a writer commits. A write batch is one {@code BEGIN IMMEDIATE}
  * transaction, so it is all or nothing and no other writer (thread or process) runs between its
  * look-up of the stored times and its writes ({@link SqliteWriter}). Reads take a connection from a
- * small pool.
+ * bounded pool ({@link SqliteReadPool}) and retry a statement that a concurrent schema change
+ * (an apply) invalidated. With {@code read_only: true} the file is opened read-only and nothing
+ * is ever written, created or dropped.
  */
 public final class SqliteOnlineStore implements OnlineStore {
     /** Page cache of the writing connection, in KiB (SQLite's default is 2 MiB). */
     static final int WRITER_CACHE_KIB = 128 * 1024;
     static final int NEW_FILE_PAGE_SIZE = 16384;
+    /** Attempts of a read whose statement a concurrent schema change invalidated. */
+    static final int SCHEMA_RETRIES = 20;
 
     private final String project;
     private final SqliteStoreConfig config;
-    private final String url;
     private final NewestWins rule = new NewestWins(SqliteTime.PRECISION);
     private final SqliteWriter rowWriter = new SqliteWriter(rule);
     private final Set<Capability> capabilities;
     private final Object writeLock = new Object();
-    private Connection writer;
-    private final BlockingQueue<Connection> readers;
-    private final List<Connection> allReaders = new ArrayList<>();
+    private final Connection writer;
+    private final SqliteReadPool readers;
+    /** Tables whose owner this store checked (see {@link SqliteTableOwners}). */
+    private final Map<String, Boolean> checkedOwners = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     SqliteOnlineStore(String project, SqliteStoreConfig config, Set<Capability> capabilities) {
         this.project = project;
         this.config = config;
         this.capabilities = Set.copyOf(capabilities);
-        this.url = "jdbc:sqlite:" + config.path();
-        this.readers = new ArrayBlockingQueue<>(config.readPoolSize());
+        this.readers = new SqliteReadPool(config.readPoolSize(), config.readPoolTimeout(), () -> open(false), config.path().toString());
+        if (config.readOnly()) {
+            if (!Files.isRegularFile(config.path())) {
+                throw new OnlineStoreException(SqliteFailures.TYPE, Operation.CONNECT, config.path().toString(), false,
+                        "read_only is set and the database file does not exist");
+            }
+            writer = null;
+            return;
+        }
         try {
             Files.createDirectories(config.path().getParent());
         } catch (IOException e) {
             throw new OnlineStoreException(SqliteFailures.TYPE, Operation.CONNECT, config.path().toString(), false,
                     "cannot create the directory of the database file: " + e, e);
         }
-        synchronized (writeLock) {
-            writer = open(true);
-        }
+        writer = open(true);
     }
 
     @Override
@@ -85,13 +94,23 @@ public final class SqliteOnlineStore implements OnlineStore {
 
     private Connection open(boolean forWriting) {
         SQLiteConfig c = new SQLiteConfig();
-        c.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        c.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         c.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, config.busyTimeout().toMillis()));
-        c.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-        // Only takes effect when the file is created: 16 KiB pages make bulk loads ~15% cheaper
-        // than SQLite's 4 KiB default. Feast reads files of any page size.
-        c.setPageSize(NEW_FILE_PAGE_SIZE);
+        String url;
+        if (config.readOnly()) {
+            c.setReadOnly(true);
+            // A read-only directory cannot hold WAL's -shm file; there the file cannot change either,
+            // so SQLite may treat it as immutable (no locks, no WAL index).
+            boolean dirWritable = Files.isWritable(config.path().getParent());
+            url = "jdbc:sqlite:" + config.path().toUri() + (dirWritable ? "?mode=ro" : "?immutable=1");
+        } else {
+            c.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            c.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+            c.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+            // Only takes effect when the file is created: 16 KiB pages make bulk loads ~15% cheaper
+            // than SQLite's 4 KiB default. Feast reads files of any page size.
+            c.setPageSize(NEW_FILE_PAGE_SIZE);
+            url = "jdbc:sqlite:" + config.path();
+        }
         if (forWriting) {
             // Bulk writes: keep index pages in memory.
             c.setCacheSize(-WRITER_CACHE_KIB);
@@ -118,12 +137,14 @@ public final class SqliteOnlineStore implements OnlineStore {
 
     @Override
     public void write(FeatureView view, List<FeatureRow> rows, ProgressListener progress) {
+        checkWritable("write");
         List<FeatureRow> latest = rule.latestPerKey(view, rows);
         if (latest.isEmpty()) return;
         synchronized (writeLock) {
             checkOpen();
             try {
                 writer.setAutoCommit(false);
+                checkOwner(writer, Operation.WRITE, view);
                 rowWriter.write(writer, quote(tableName(view)), view, latest);
                 writer.commit();
             } catch (SQLException e) {
@@ -133,11 +154,7 @@ public final class SqliteOnlineStore implements OnlineStore {
                 rollbackQuietly();
                 throw e;
             } finally {
-                try {
-                    writer.setAutoCommit(true);
-                } catch (SQLException ignored) {
-                    // the connection is broken; the next call reports it
-                }
+                autoCommitQuietly();
             }
         }
         progress.rowsWritten(rows.size());
@@ -151,69 +168,125 @@ public final class SqliteOnlineStore implements OnlineStore {
         }
     }
 
+    private void autoCommitQuietly() {
+        try {
+            writer.setAutoCommit(true);
+        } catch (SQLException ignored) {
+            // the connection is broken; the next call reports it
+        }
+    }
+
+    private void checkWritable(String what) {
+        if (writer == null) {
+            throw new UnsupportedOperationException("The SQLite online store " + config.path() + " is read-only (online_store.read_only: true): cannot " + what);
+        }
+    }
+
+    /** Refuses a table recorded as another project's or view's; checked once per table and store. */
+    private void checkOwner(Connection c, Operation op, FeatureView view) throws SQLException {
+        String table = tableName(view);
+        if (checkedOwners.containsKey(table)) return;
+        SqliteTableOwners.Owner owner = SqliteTableOwners.ownerOf(c, table);
+        if (!SqliteTableOwners.allows(owner, project, view.name())) {
+            throw SqliteTableOwners.conflict(op, config.path(), table, owner, project, view.name());
+        }
+        if (owner != null) checkedOwners.put(table, Boolean.TRUE);
+    }
+
     // --------------------------------------------------------------------------------- read
 
     @Override
     public List<OnlineRow> read(FeatureView view, List<EntityKey> keys, List<String> features) {
-        Connection c = borrow();
+        checkOpen();
+        Connection c = readers.borrow();
         try {
-            return SqliteReader.read(c, quote(tableName(view)), keys, features);
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    checkOwner(c, Operation.READ, view);
+                    return SqliteReader.read(c, quote(tableName(view)), keys, features);
+                } catch (SQLException e) {
+                    // An apply changed the schema under the prepared statement: prepare it again.
+                    if (!SqliteFailures.isSchemaChanged(e) || attempt >= SCHEMA_RETRIES) throw e;
+                    Thread.sleep(Math.min(50, attempt * 5L));
+                }
+            }
         } catch (SQLException e) {
             throw SqliteFailures.of(Operation.READ, config.path(), tableName(view), "read " + keys.size() + " keys", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OnlineStoreException(SqliteFailures.TYPE, Operation.READ, tableName(view), true, "interrupted", e);
         } finally {
-            release(c);
+            readers.release(c);
         }
     }
 
-    private Connection borrow() {
-        checkOpen();
-        Connection c = readers.poll();
-        if (c != null) return c;
-        c = open(false);
-        synchronized (allReaders) {
-            allReaders.add(c);
-        }
-        return c;
-    }
-
-    private void release(Connection c) {
-        if (closed || !readers.offer(c)) {
-            synchronized (allReaders) {
-                allReaders.remove(c);
-            }
-            closeQuietly(c);
-        }
+    /** The read pool, for tests of its bound. */
+    SqliteReadPool readPool() {
+        return readers;
     }
 
     // --------------------------------------------------------------------------------- infrastructure
 
+    /**
+     * All of a change in one transaction: readers see one schema change (their statements are
+     * prepared again once, not once per table), and a refused change leaves nothing half done.
+     */
     @Override
     public void update(InfraChange change) {
+        checkWritable("create or drop tables");
         synchronized (writeLock) {
             checkOpen();
-            try (Statement st = writer.createStatement()) {
-                for (FeatureView v : change.viewsToKeep()) {
-                    String t = quote(tableName(v));
-                    // Feast's columns and key. WITHOUT ROWID stores the rows in the primary key's B-tree instead of a
-                    // rowid table plus a key index: one B-tree less per stored row. Feast creates its tables with
-                    // CREATE TABLE IF NOT EXISTS, so it keeps such a table and reads and writes it unchanged.
-                    st.execute("CREATE TABLE IF NOT EXISTS " + t + " (entity_key BLOB, feature_name TEXT, value BLOB, value_text TEXT,"
-                            + " vector_value BLOB, event_ts timestamp, created_ts timestamp, PRIMARY KEY(entity_key, feature_name)) WITHOUT ROWID");
-                    st.execute("CREATE INDEX IF NOT EXISTS " + quote(tableName(v) + "_ek") + " ON " + t + " (entity_key)");
-                    // Tables of older Feast releases lack the newer columns; Feast's own update() adds value_text the same way.
-                    addMissingColumns(st, tableName(v));
-                    // Rows of the text generation (Feast <= 0.41, Larder before it followed Feast 0.42) become
-                    // epoch seconds, so current Feast can read every row.
-                    st.executeUpdate(SqliteTime.migrationSql(t, "event_ts"));
-                    st.executeUpdate(SqliteTime.migrationSql(t, "created_ts"));
+            try {
+                writer.setAutoCommit(false);
+                try (Statement st = writer.createStatement()) {
+                    SqliteTableOwners.ensure(st);
+                    for (FeatureView v : change.viewsToKeep()) {
+                        String name = tableName(v);
+                        SqliteTableOwners.Owner owner = SqliteTableOwners.ownerOf(writer, name);
+                        if (!SqliteTableOwners.allows(owner, project, v.name())) {
+                            throw SqliteTableOwners.conflict(Operation.UPDATE, config.path(), name, owner, project, v.name());
+                        }
+                        createTable(st, name);
+                        SqliteTableOwners.claim(writer, name, project, v.name());
+                    }
+                    for (FeatureView v : change.viewsToDelete()) {
+                        String name = tableName(v);
+                        SqliteTableOwners.Owner owner = SqliteTableOwners.ownerOf(writer, name);
+                        if (!SqliteTableOwners.allows(owner, project, v.name())) {
+                            throw SqliteTableOwners.conflict(Operation.TEARDOWN, config.path(), name, owner, project, v.name());
+                        }
+                        st.execute("DROP TABLE IF EXISTS " + quote(name));
+                        SqliteTableOwners.forget(writer, name);
+                        checkedOwners.remove(name);
+                    }
                 }
-                for (FeatureView v : change.viewsToDelete()) {
-                    st.execute("DROP TABLE IF EXISTS " + quote(tableName(v)));
-                }
+                writer.commit();
             } catch (SQLException e) {
+                rollbackQuietly();
                 throw SqliteFailures.of(Operation.UPDATE, config.path(), null, "update tables", e);
+            } catch (RuntimeException e) {
+                rollbackQuietly();
+                throw e;
+            } finally {
+                autoCommitQuietly();
             }
         }
+    }
+
+    private static void createTable(Statement st, String name) throws SQLException {
+        String t = quote(name);
+        // Feast's columns and key. WITHOUT ROWID stores the rows in the primary key's B-tree instead of a
+        // rowid table plus a key index: one B-tree less per stored row. Feast creates its tables with
+        // CREATE TABLE IF NOT EXISTS, so it keeps such a table and reads and writes it unchanged.
+        st.execute("CREATE TABLE IF NOT EXISTS " + t + " (entity_key BLOB, feature_name TEXT, value BLOB, value_text TEXT,"
+                + " vector_value BLOB, event_ts timestamp, created_ts timestamp, PRIMARY KEY(entity_key, feature_name)) WITHOUT ROWID");
+        st.execute("CREATE INDEX IF NOT EXISTS " + quote(name + "_ek") + " ON " + t + " (entity_key)");
+        // Tables of older Feast releases lack the newer columns; Feast's own update() adds value_text the same way.
+        addMissingColumns(st, name);
+        // Rows of the text generation (Feast <= 0.41, Larder before it followed Feast 0.42) become
+        // epoch seconds, so current Feast can read every row.
+        st.executeUpdate(SqliteTime.migrationSql(t, "event_ts"));
+        st.executeUpdate(SqliteTime.migrationSql(t, "created_ts"));
     }
 
     private static void addMissingColumns(Statement st, String table) throws SQLException {
@@ -233,6 +306,7 @@ public final class SqliteOnlineStore implements OnlineStore {
         List<PlannedChange> out = new ArrayList<>();
         for (FeatureView v : change.viewsToKeep()) {
             String t = tableName(v);
+            checkPlannedOwner(v);
             if (!tableExists(t)) {
                 out.add(new PlannedChange(PlannedChange.Action.CREATE, "table " + t, "in " + config.path()));
             } else {
@@ -242,9 +316,24 @@ public final class SqliteOnlineStore implements OnlineStore {
         }
         for (FeatureView v : change.viewsToDelete()) {
             String t = tableName(v);
+            checkPlannedOwner(v);
             if (tableExists(t)) out.add(new PlannedChange(PlannedChange.Action.DELETE, "table " + t, "in " + config.path()));
         }
         return out;
+    }
+
+    private void checkPlannedOwner(FeatureView v) {
+        Connection c = readers.borrow();
+        try {
+            SqliteTableOwners.Owner owner = SqliteTableOwners.ownerOf(c, tableName(v));
+            if (!SqliteTableOwners.allows(owner, project, v.name())) {
+                throw SqliteTableOwners.conflict(Operation.PLAN, config.path(), tableName(v), owner, project, v.name());
+            }
+        } catch (SQLException e) {
+            throw SqliteFailures.of(Operation.PLAN, config.path(), tableName(v), "look up the table's owner", e);
+        } finally {
+            readers.release(c);
+        }
     }
 
     private boolean tableExists(String table) {
@@ -256,7 +345,7 @@ public final class SqliteOnlineStore implements OnlineStore {
     }
 
     private boolean queryAnswers(String table, String sql, String... params) {
-        Connection c = borrow();
+        Connection c = readers.borrow();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) ps.setString(i + 1, params[i]);
             try (ResultSet rs = ps.executeQuery()) {
@@ -265,12 +354,13 @@ public final class SqliteOnlineStore implements OnlineStore {
         } catch (SQLException e) {
             throw SqliteFailures.of(Operation.PLAN, config.path(), table, "look up the table", e);
         } finally {
-            release(c);
+            readers.release(c);
         }
     }
 
     @Override
     public void teardown(List<FeatureView> views) {
+        checkWritable("drop tables");
         update(new InfraChange(List.of(), views));
     }
 
@@ -284,22 +374,12 @@ public final class SqliteOnlineStore implements OnlineStore {
     public void close() {
         if (closed) return;
         closed = true;
-        synchronized (writeLock) {
-            closeQuietly(writer);
+        if (writer != null) {
+            synchronized (writeLock) {
+                SqliteReadPool.closeQuietly(writer);
+            }
         }
-        synchronized (allReaders) {
-            allReaders.forEach(SqliteOnlineStore::closeQuietly);
-            allReaders.clear();
-        }
-        readers.clear();
-    }
-
-    private static void closeQuietly(Connection c) {
-        try {
-            if (c != null) c.close();
-        } catch (SQLException ignored) {
-            // closing anyway
-        }
+        readers.close();
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.larder.spi.OnlineStoreProvider;
 import dev.larder.spi.StoreContext;
 
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -20,14 +21,18 @@ public final class SqliteStoreProvider implements OnlineStoreProvider {
         return "sqlite";
     }
 
+    /** What a store opened with {@code read_only: true} cannot do. */
+    private static final Set<Capability> WRITING = EnumSet.of(Capability.WRITE, Capability.UPDATE_INFRA, Capability.TEARDOWN,
+            Capability.CONCURRENT_WRITES_SAME_KEY);
+
     @Override
     public Map<Capability, CapabilitySupport> capabilities() {
         Map<Capability, CapabilitySupport> m = new EnumMap<>(Capability.class);
-        for (Capability c : new Capability[] {Capability.WRITE, Capability.READ, Capability.UPDATE_INFRA, Capability.TEARDOWN,
-                Capability.PLAN, Capability.ENTITYLESS_FEATURE_VIEWS, Capability.CONCURRENT_WRITES_SAME_KEY,
+        for (Capability c : new Capability[] {Capability.READ, Capability.PLAN, Capability.ENTITYLESS_FEATURE_VIEWS,
                 Capability.COLLOCATED_BY_FEATURE_VIEW, Capability.BATCHED_READ}) {
             m.put(c, CapabilitySupport.always());
         }
+        for (Capability c : WRITING) m.put(c, CapabilitySupport.withOption("read_only", "unset or false"));
         return m;
     }
 
@@ -39,6 +44,8 @@ public final class SqliteStoreProvider implements OnlineStoreProvider {
 
     /** What a store with these options has: every capability listed above whose condition holds. */
     Set<Capability> capabilitiesOf(SqliteStoreConfig config) {
-        return capabilities().keySet();
+        Set<Capability> out = EnumSet.copyOf(capabilities().keySet());
+        if (config.readOnly()) out.removeAll(WRITING);
+        return out;
     }
 }

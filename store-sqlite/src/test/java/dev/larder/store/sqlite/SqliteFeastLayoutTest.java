@@ -68,9 +68,10 @@ class SqliteFeastLayoutTest {
     @Test
     void defaultPathIsFeastsRelativeToTheRepo() {
         assertThat(SqliteStoreConfig.from(StoreOptions.of("sqlite", Map.of()), repo))
-                .isEqualTo(new SqliteStoreConfig(repo.resolve("data/online.db"), Duration.ofSeconds(30), 4));
-        assertThat(SqliteStoreConfig.from(StoreOptions.of("sqlite", Map.of("path", "/tmp/x.db", "busy_timeout", "5s", "read_pool_size", 2)), repo))
-                .isEqualTo(new SqliteStoreConfig(Path.of("/tmp/x.db"), Duration.ofSeconds(5), 2));
+                .isEqualTo(new SqliteStoreConfig(repo.resolve("data/online.db"), Duration.ofSeconds(30), 4, Duration.ofSeconds(10), false));
+        assertThat(SqliteStoreConfig.from(StoreOptions.of("sqlite", Map.of("path", "/tmp/x.db", "busy_timeout", "5s", "read_pool_size", 2,
+                "read_pool_timeout", "250ms", "read_only", true)), repo))
+                .isEqualTo(new SqliteStoreConfig(Path.of("/tmp/x.db"), Duration.ofSeconds(5), 2, Duration.ofMillis(250), true));
     }
 
     @Test
@@ -189,6 +190,6 @@ class SqliteFeastLayoutTest {
     @Test
     void unknownOptionListsTheValidOnes() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> SqliteStoreConfig.from(StoreOptions.of("sqlite", Map.of("pth", "x.db")), repo))
-                .hasMessage("in-memory configuration: online_store.pth: unknown option for the sqlite store; valid options: [busy_timeout, path, read_pool_size]");
+                .hasMessage("in-memory configuration: online_store.pth: unknown option for the sqlite store; valid options: [busy_timeout, path, read_only, read_pool_size, read_pool_timeout]");
     }
 }
