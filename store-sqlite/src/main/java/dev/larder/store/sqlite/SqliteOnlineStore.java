@@ -246,7 +246,7 @@ public final class SqliteOnlineStore implements OnlineStore {
                         if (!SqliteTableOwners.allows(owner, project, v.name())) {
                             throw SqliteTableOwners.conflict(Operation.UPDATE, config.path(), name, owner, project, v.name());
                         }
-                        createTable(st, name);
+                        createTable(st, name, config.fullEkIndex());
                         SqliteTableOwners.claim(writer, name, project, v.name());
                     }
                     for (FeatureView v : change.viewsToDelete()) {
@@ -273,14 +273,17 @@ public final class SqliteOnlineStore implements OnlineStore {
         }
     }
 
-    private static void createTable(Statement st, String name) throws SQLException {
+    private static void createTable(Statement st, String name, boolean fullEkIndex) throws SQLException {
         String t = quote(name);
         // Feast's columns and key. WITHOUT ROWID stores the rows in the primary key's B-tree instead of a
         // rowid table plus a key index: one B-tree less per stored row. Feast creates its tables with
         // CREATE TABLE IF NOT EXISTS, so it keeps such a table and reads and writes it unchanged.
         st.execute("CREATE TABLE IF NOT EXISTS " + t + " (entity_key BLOB, feature_name TEXT, value BLOB, value_text TEXT,"
                 + " vector_value BLOB, event_ts timestamp, created_ts timestamp, PRIMARY KEY(entity_key, feature_name)) WITHOUT ROWID");
-        st.execute("CREATE INDEX IF NOT EXISTS " + quote(name + "_ek") + " ON " + t + " (entity_key)");
+        // Feast's <table>_ek index duplicates the primary key's first column. By default it is created as a
+        // partial index holding no row: the name Feast's CREATE INDEX IF NOT EXISTS looks for exists, every
+        // lookup by entity key uses the primary key, and no stored row pays for a second B-tree.
+        st.execute("CREATE INDEX IF NOT EXISTS " + quote(name + "_ek") + " ON " + t + " (entity_key)" + (fullEkIndex ? "" : " WHERE 0"));
         // Tables of older Feast releases lack the newer columns; Feast's own update() adds value_text the same way.
         addMissingColumns(st, name);
         // Rows of the text generation (Feast <= 0.41, Larder before it followed Feast 0.42) become

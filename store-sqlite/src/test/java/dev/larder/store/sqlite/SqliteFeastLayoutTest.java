@@ -68,10 +68,10 @@ class SqliteFeastLayoutTest {
     @Test
     void defaultPathIsFeastsRelativeToTheRepo() {
         assertThat(SqliteStoreConfig.from(StoreOptions.of("sqlite", Map.of()), repo))
-                .isEqualTo(new SqliteStoreConfig(repo.resolve("data/online.db"), Duration.ofSeconds(30), 4, Duration.ofSeconds(10), false));
+                .isEqualTo(new SqliteStoreConfig(repo.resolve("data/online.db"), Duration.ofSeconds(30), 4, Duration.ofSeconds(10), false, false));
         assertThat(SqliteStoreConfig.from(StoreOptions.of("sqlite", Map.of("path", "/tmp/x.db", "busy_timeout", "5s", "read_pool_size", 2,
-                "read_pool_timeout", "250ms", "read_only", true)), repo))
-                .isEqualTo(new SqliteStoreConfig(Path.of("/tmp/x.db"), Duration.ofSeconds(5), 2, Duration.ofMillis(250), true));
+                "read_pool_timeout", "250ms", "read_only", true, "ek_index", "full")), repo))
+                .isEqualTo(new SqliteStoreConfig(Path.of("/tmp/x.db"), Duration.ofSeconds(5), 2, Duration.ofMillis(250), true, true));
     }
 
     @Test
@@ -92,9 +92,18 @@ class SqliteFeastLayoutTest {
             }
             assertThat(columns).containsExactly("entity_key BLOB pk1", "feature_name TEXT pk2", "value BLOB", "value_text TEXT",
                     "vector_value BLOB", "event_ts timestamp", "created_ts timestamp");
-            try (ResultSet rs = st.executeQuery("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'demo_driver_hourly_stats' AND sql IS NOT NULL")) {
+            try (ResultSet rs = st.executeQuery("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'demo_driver_hourly_stats' AND sql IS NOT NULL")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("demo_driver_hourly_stats_ek");
+                assertThat(rs.getString(2)).as("ek_index: empty (the default)").endsWith("(entity_key) WHERE 0");
+                assertThat(rs.next()).isFalse();
+            }
+            // Feast's lookup by entity key (its online_read) is served by the primary key either way.
+            try (ResultSet rs = st.executeQuery("EXPLAIN QUERY PLAN SELECT entity_key, feature_name, value, event_ts FROM demo_driver_hourly_stats"
+                    + " WHERE entity_key IN (x'01', x'02') ORDER BY entity_key")) {
+                StringBuilder plan = new StringBuilder();
+                while (rs.next()) plan.append(rs.getString("detail")).append('\n');
+                assertThat(plan.toString()).contains("USING PRIMARY KEY (entity_key=?)").doesNotContain("SCAN");
             }
             Map<String, List<String>> rows = new LinkedHashMap<>();
             try (ResultSet rs = st.executeQuery("SELECT entity_key, feature_name, value, value_text, vector_value, event_ts, created_ts FROM demo_driver_hourly_stats ORDER BY feature_name")) {
@@ -149,6 +158,19 @@ class SqliteFeastLayoutTest {
     }
 
     @Test
+    void ekIndexFullGivesFeastsExactIndex() throws Exception {
+        try (OnlineStore full = new SqliteStoreProvider().create(new StoreContext("demo", repo, StoreOptions.of("sqlite", Map.of("ek_index", "full"))))) {
+            full.update(InfraChange.keep(List.of(VIEW)));
+            full.write(VIEW, List.of(new FeatureRow(EntityKey.of("driver_id", Value.ofInt64(1)), Map.of("note", Value.ofString("x")),
+                    Instant.parse("2024-01-01T00:00:00Z"))), r -> { });
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT sql FROM sqlite_master WHERE name = 'demo_driver_hourly_stats_ek'")) {
+            assertThat(rs.getString(1)).isEqualTo("CREATE INDEX \"demo_driver_hourly_stats_ek\" ON \"demo_driver_hourly_stats\" (entity_key)");
+        }
+    }
+
+    @Test
     void viewNamesAreQuotedSafely() {
         FeatureView odd = FeatureView.of("we\"ird; DROP TABLE x", new Field("driver_id", ValueType.INT64),
                 List.of(new Field("f", ValueType.INT64)), Duration.ZERO);
@@ -190,6 +212,6 @@ class SqliteFeastLayoutTest {
     @Test
     void unknownOptionListsTheValidOnes() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> SqliteStoreConfig.from(StoreOptions.of("sqlite", Map.of("pth", "x.db")), repo))
-                .hasMessage("in-memory configuration: online_store.pth: unknown option for the sqlite store; valid options: [busy_timeout, path, read_only, read_pool_size, read_pool_timeout]");
+                .hasMessage("in-memory configuration: online_store.pth: unknown option for the sqlite store; valid options: [busy_timeout, ek_index, path, read_only, read_pool_size, read_pool_timeout]");
     }
 }
