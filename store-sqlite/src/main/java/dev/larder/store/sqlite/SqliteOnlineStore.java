@@ -259,6 +259,7 @@ public final class SqliteOnlineStore implements OnlineStore {
                         SqliteTableOwners.forget(writer, name);
                         checkedOwners.remove(name);
                     }
+                    SqliteTableOwners.dropIfEmpty(st);
                 }
                 writer.commit();
             } catch (SQLException e) {

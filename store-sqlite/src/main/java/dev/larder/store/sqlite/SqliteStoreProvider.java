@@ -32,7 +32,7 @@ public final class SqliteStoreProvider implements OnlineStoreProvider {
                 Capability.COLLOCATED_BY_FEATURE_VIEW, Capability.BATCHED_READ}) {
             m.put(c, CapabilitySupport.always());
         }
-        for (Capability c : WRITING) m.put(c, CapabilitySupport.withOption("read_only", "unset or false"));
+        for (Capability c : WRITING) m.put(c, CapabilitySupport.withOption("read_only", "false"));
         return m;
     }
 

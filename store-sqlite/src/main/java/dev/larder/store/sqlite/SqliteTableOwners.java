@@ -31,6 +31,15 @@ final class SqliteTableOwners {
                 + " (table_name TEXT PRIMARY KEY, project TEXT NOT NULL, feature_view TEXT NOT NULL) WITHOUT ROWID");
     }
 
+    /** Drops the side table when it records nothing, so a file whose tables were all torn down holds no table. */
+    static void dropIfEmpty(Statement st) throws SQLException {
+        boolean empty;
+        try (ResultSet rs = st.executeQuery("SELECT 1 FROM " + TABLE + " LIMIT 1")) {
+            empty = !rs.next();
+        }
+        if (empty) st.execute("DROP TABLE " + TABLE);
+    }
+
     /** The recorded owner of a table, or null (none recorded, or no side table yet). */
     static Owner ownerOf(Connection c, String table) throws SQLException {
         try (PreparedStatement exists = c.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
