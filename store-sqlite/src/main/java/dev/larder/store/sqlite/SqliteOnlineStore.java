@@ -182,7 +182,10 @@ public final class SqliteOnlineStore implements OnlineStore {
         }
     }
 
-    /** Refuses a table recorded as another project's or view's; checked once per table and store. */
+    /**
+     * Refuses a table recorded as another project's or view's. Checked once per table and store
+     * (reads stay one statement per chunk); update() checks again whenever it runs.
+     */
     private void checkOwner(Connection c, Operation op, FeatureView view) throws SQLException {
         String table = tableName(view);
         if (checkedOwners.containsKey(table)) return;
@@ -190,7 +193,7 @@ public final class SqliteOnlineStore implements OnlineStore {
         if (!SqliteTableOwners.allows(owner, project, view.name())) {
             throw SqliteTableOwners.conflict(op, config.path(), table, owner, project, view.name());
         }
-        if (owner != null) checkedOwners.put(table, Boolean.TRUE);
+        checkedOwners.put(table, Boolean.TRUE);
     }
 
     // --------------------------------------------------------------------------------- read

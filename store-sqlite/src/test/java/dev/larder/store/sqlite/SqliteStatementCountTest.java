@@ -57,5 +57,13 @@ class SqliteStatementCountTest {
             store.read(VIEW, keys.subList(0, 2), List.of("n"));
             assertThat(StatementCountingDriver.executed() - before).as("statements for one key").isEqualTo(1);
         }
+        // A store that never applied (serving a file as it is): the owner check costs its statements once.
+        try (OnlineStore serving = new SqliteStoreProvider().create(new StoreContext("p", repo, StoreOptions.of("sqlite", Map.of("read_only", true))))) {
+            List<EntityKey> keys = List.of(EntityKey.of("id", Value.ofInt64(3)));
+            serving.read(VIEW, keys, List.of("n"));
+            long before = StatementCountingDriver.executed();
+            assertThat(serving.read(VIEW, keys, List.of("n")).get(0).values()).containsEntry("n", Value.ofInt64(3));
+            assertThat(StatementCountingDriver.executed() - before).as("statements for a later read").isEqualTo(1);
+        }
     }
 }
