@@ -91,6 +91,14 @@ public final class BigtableLayout {
         return Math.floorDiv(micros, 1000L) * 1000L;
     }
 
+    /** Rejects a view with a feature named {@code event_ts}: the layout keeps the event time in that column. */
+    static void checkView(FeatureView view) {
+        if (view.feature(EVENT_TS).isPresent()) {
+            throw new IllegalArgumentException("Feature view '" + view.name() + "' has a feature named '" + EVENT_TS
+                    + "'; Feast's Bigtable layout reserves that column for the event time: rename the feature");
+        }
+    }
+
     /** An RE2 regex matching exactly these qualifiers (Bigtable matches regexes against raw bytes). */
     static String qualifierRegex(Iterable<String> qualifiers) {
         StringBuilder sb = new StringBuilder("^(?:");

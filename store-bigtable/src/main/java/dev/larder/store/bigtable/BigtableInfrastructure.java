@@ -1,0 +1,270 @@
+package dev.larder.store.bigtable;
+
+import com.google.api.gax.rpc.AlreadyExistsException;
+import com.google.api.gax.rpc.NotFoundException;
+import com.google.cloud.bigtable.admin.v2.models.ColumnFamily;
+import com.google.cloud.bigtable.admin.v2.models.CreateTableRequest;
+import com.google.cloud.bigtable.admin.v2.models.GCRules;
+import com.google.cloud.bigtable.admin.v2.models.ModifyColumnFamiliesRequest;
+import com.google.cloud.bigtable.admin.v2.models.Table;
+import com.google.cloud.bigtable.data.v2.models.BulkMutation;
+import com.google.cloud.bigtable.data.v2.models.Filters;
+import com.google.cloud.bigtable.data.v2.models.Query;
+import com.google.cloud.bigtable.data.v2.models.Row;
+import com.google.cloud.bigtable.data.v2.models.RowMutationEntry;
+import com.google.cloud.bigtable.data.v2.models.TableId;
+import com.google.protobuf.ByteString;
+import dev.larder.spi.Durations;
+import dev.larder.spi.FeatureView;
+import dev.larder.spi.InfraChange;
+import dev.larder.spi.PlannedChange;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import static com.google.cloud.bigtable.admin.v2.models.GCRules.GCRULES;
+import static com.google.cloud.bigtable.data.v2.models.Filters.FILTERS;
+import static dev.larder.store.bigtable.BigtableLayout.FAMILY;
+
+/**
+ * Tables, column families and GC rules: {@code update}, {@code plan} and {@code teardown}. A table
+ * is shared by the views of one entity set; a view leaving a table that stays loses only its rows.
+ */
+final class BigtableInfrastructure {
+    /** Rows per ReadRows page when scanning a table (update and teardown). */
+    static final int SCAN_PAGE = 10_000;
+
+    private final BigtableClients clients;
+    private final BigtableStoreConfig config;
+    private final Function<FeatureView, String> tableOf;
+
+    BigtableInfrastructure(BigtableClients clients, BigtableStoreConfig config, Function<FeatureView, String> tableOf) {
+        this.clients = clients;
+        this.config = config;
+        this.tableOf = tableOf;
+    }
+
+    /** The family's GC rule: max_versions, and with delete_expired_data the largest ttl of the table's views. */
+    GCRules.GCRule gcRule(List<FeatureView> views) {
+        GCRules.GCRule versions = GCRULES.maxVersions(config.maxVersions());
+        if (!config.deleteExpiredData() || views.isEmpty()) return versions;
+        Duration longest = Duration.ZERO;
+        for (FeatureView v : views) {
+            if (v.maxAge().isEmpty()) return versions; // a view without ttl keeps its rows forever
+            if (v.ttl().compareTo(longest) > 0) longest = v.ttl();
+        }
+        return GCRULES.union().rule(versions).rule(GCRULES.maxAge(longest.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    private Map<String, List<FeatureView>> byTable(List<FeatureView> views) {
+        Map<String, List<FeatureView>> out = new LinkedHashMap<>();
+        for (FeatureView v : views) {
+            BigtableLayout.checkView(v);
+            out.computeIfAbsent(tableOf.apply(v), t -> new ArrayList<>()).add(v);
+        }
+        return out;
+    }
+
+    /** Tables of the deleted views that no kept view uses; and, per kept table, the deleted views' names. */
+    private record Deletions(Set<String> tables, Map<String, Set<String>> viewRows) {
+    }
+
+    private Deletions deletions(InfraChange change, Map<String, List<FeatureView>> keep) {
+        Set<String> keptViews = new HashSet<>();
+        for (FeatureView v : change.viewsToKeep()) keptViews.add(v.name());
+        Set<String> tables = new LinkedHashSet<>();
+        Map<String, Set<String>> viewRows = new LinkedHashMap<>();
+        for (FeatureView v : change.viewsToDelete()) {
+            if (keptViews.contains(v.name())) continue;
+            String t = tableOf.apply(v);
+            if (keep.containsKey(t)) viewRows.computeIfAbsent(t, x -> new TreeSet<>()).add(v.name());
+            else tables.add(t);
+        }
+        return new Deletions(tables, viewRows);
+    }
+
+    void update(InfraChange change) {
+        Map<String, List<FeatureView>> keep = byTable(change.viewsToKeep());
+        Deletions del = deletions(change, keep);
+        for (Map.Entry<String, List<FeatureView>> e : keep.entrySet()) {
+            ensureTable(e.getKey(), gcRule(e.getValue()));
+        }
+        for (String t : del.tables()) {
+            deleteTable(t);
+        }
+        // The table stays for other views: remove only the deleted views' rows.
+        for (Map.Entry<String, Set<String>> e : del.viewRows().entrySet()) {
+            if (getTable(e.getKey()).isPresent()) {
+                deleteRows(e.getKey(), scanKeys(e.getKey(), e.getValue(), null));
+            }
+        }
+    }
+
+    private void ensureTable(String table, GCRules.GCRule rule) {
+        Optional<Table> existing = getTable(table);
+        if (existing.isEmpty()) {
+            try {
+                clients.callAndWait(clients.admin().createTableAsync(CreateTableRequest.of(table).addFamily(FAMILY, rule)), "create table '" + table + "'");
+                return;
+            } catch (BigtableOnlineStore.BigtableStoreException e) {
+                if (!(e.getCause() instanceof AlreadyExistsException)) throw e;
+                existing = getTable(table); // created concurrently by another store: check its family below
+                if (existing.isEmpty()) throw e;
+            }
+        }
+        Optional<ColumnFamily> family = family(existing.get());
+        if (family.isEmpty()) {
+            clients.callAndWait(clients.admin().modifyFamiliesAsync(ModifyColumnFamiliesRequest.of(table).addFamily(FAMILY, rule)),
+                    "create column family '" + FAMILY + "' in table '" + table + "'");
+        } else if (!sameRule(family.get(), rule)) {
+            clients.callAndWait(clients.admin().modifyFamiliesAsync(ModifyColumnFamiliesRequest.of(table).updateFamily(FAMILY, rule)),
+                    "set the GC rule of column family '" + FAMILY + "' in table '" + table + "'");
+        }
+    }
+
+    private static Optional<ColumnFamily> family(Table table) {
+        return table.getColumnFamilies().stream().filter(f -> f.getId().equals(FAMILY)).findFirst();
+    }
+
+    private static boolean sameRule(ColumnFamily family, GCRules.GCRule rule) {
+        return family.getGCRule().toProto().equals(rule.toProto());
+    }
+
+    static String describe(GCRules.GCRule rule) {
+        var p = rule.toProto();
+        if (p.hasMaxNumVersions()) return "max " + p.getMaxNumVersions() + " versions";
+        if (p.hasMaxAge()) return "max age " + Durations.format(Duration.ofSeconds(p.getMaxAge().getSeconds(), p.getMaxAge().getNanos()));
+        if (p.hasUnion()) {
+            List<String> parts = new ArrayList<>();
+            for (var r : p.getUnion().getRulesList()) parts.add(describe(GCRULES.fromProto(r)));
+            return String.join(" or ", parts);
+        }
+        return p.toString().trim().isEmpty() ? "no GC" : p.toString().trim().replace('\n', ' ');
+    }
+
+    private Optional<Table> getTable(String table) {
+        try {
+            return Optional.of(clients.callAndWait(clients.admin().getTableAsync(table), "look up table '" + table + "'"));
+        } catch (BigtableOnlineStore.BigtableStoreException e) {
+            if (e.getCause() instanceof NotFoundException) return Optional.empty();
+            throw e;
+        }
+    }
+
+    private void deleteTable(String table) {
+        try {
+            clients.callAndWait(clients.admin().deleteTableAsync(table), "delete table '" + table + "'");
+        } catch (BigtableOnlineStore.BigtableStoreException e) {
+            if (!(e.getCause() instanceof NotFoundException)) throw e;
+        }
+    }
+
+    List<PlannedChange> plan(InfraChange change) {
+        Map<String, List<FeatureView>> keep = byTable(change.viewsToKeep());
+        Deletions del = deletions(change, keep);
+        List<PlannedChange> out = new ArrayList<>();
+        for (Map.Entry<String, List<FeatureView>> e : keep.entrySet()) {
+            String t = e.getKey();
+            GCRules.GCRule rule = gcRule(e.getValue());
+            Optional<Table> existing = getTable(t);
+            if (existing.isEmpty()) {
+                out.add(new PlannedChange(PlannedChange.Action.CREATE, "table " + t,
+                        "column family " + FAMILY + ", GC rule " + describe(rule) + ", instance " + config.instance()));
+                continue;
+            }
+            Optional<ColumnFamily> family = family(existing.get());
+            if (family.isEmpty()) {
+                out.add(new PlannedChange(PlannedChange.Action.CREATE, "column family " + FAMILY + " in table " + t, "GC rule " + describe(rule)));
+            } else if (!sameRule(family.get(), rule)) {
+                out.add(new PlannedChange(PlannedChange.Action.CREATE, "GC rule of column family " + FAMILY + " in table " + t,
+                        "replaces " + describe(family.get().getGCRule()) + " with " + describe(rule)));
+            } else {
+                out.add(new PlannedChange(PlannedChange.Action.UNCHANGED, "table " + t, ""));
+            }
+        }
+        for (String t : del.tables()) {
+            if (getTable(t).isPresent()) {
+                out.add(new PlannedChange(PlannedChange.Action.DELETE, "table " + t, "no applied view uses it any more"));
+            }
+        }
+        for (Map.Entry<String, Set<String>> e : del.viewRows().entrySet()) {
+            if (getTable(e.getKey()).isEmpty()) continue;
+            for (String v : e.getValue()) {
+                out.add(new PlannedChange(PlannedChange.Action.DELETE, "rows of view " + v + " in table " + e.getKey(),
+                        "the table stays for the other views"));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Removes the views' rows; a table left without rows of other views is deleted, as Feast's
+     * teardown deletes its tables. Rows of other views in a shared table stay.
+     */
+    void teardown(List<FeatureView> views) {
+        for (Map.Entry<String, List<FeatureView>> e : byTable(views).entrySet()) {
+            String table = e.getKey();
+            if (getTable(table).isEmpty()) continue;
+            Set<String> names = new HashSet<>();
+            for (FeatureView v : e.getValue()) names.add(v.name());
+            boolean[] others = new boolean[1];
+            List<ByteString> mine = scanKeys(table, null, key -> {
+                if (!names.contains(BigtableLayout.viewOf(key))) others[0] = true;
+            });
+            if (others[0]) {
+                List<ByteString> own = new ArrayList<>();
+                for (ByteString k : mine) if (names.contains(BigtableLayout.viewOf(k))) own.add(k);
+                deleteRows(table, own);
+            } else {
+                deleteTable(table);
+            }
+        }
+    }
+
+    /**
+     * Row keys of a table, page by page, values stripped. With {@code views}, only those views' rows
+     * (filtered by Bigtable); every key seen is also passed to {@code seen}.
+     */
+    private List<ByteString> scanKeys(String table, Set<String> views, Consumer<ByteString> seen) {
+        Filters.ChainFilter filter = FILTERS.chain();
+        if (views != null) {
+            List<String> escaped = new ArrayList<>();
+            for (String v : views) escaped.add(BigtableLayout.literal(v));
+            filter.filter(FILTERS.key().regex("^[^#]*#(?:" + String.join("|", escaped) + ")$"));
+        }
+        filter.filter(FILTERS.limit().cellsPerRow(1)).filter(FILTERS.value().strip());
+        Query.QueryPaginator pages = Query.create(TableId.of(table)).filter(filter).createPaginator(SCAN_PAGE);
+        List<ByteString> keys = new ArrayList<>();
+        while (true) {
+            List<Row> rows = clients.callAndWait(clients.data().readRowsCallable().all().futureCall(pages.getNextQuery()),
+                    "scan the row keys of table '" + table + "'");
+            for (Row r : rows) {
+                keys.add(r.getKey());
+                if (seen != null) seen.accept(r.getKey());
+            }
+            if (rows.size() < SCAN_PAGE || !pages.advance(rows.get(rows.size() - 1).getKey())) break;
+        }
+        return keys;
+    }
+
+    private void deleteRows(String table, List<ByteString> keys) {
+        for (int from = 0; from < keys.size(); from += BigtableWriter.MUTATIONS_PER_BATCH) {
+            BulkMutation bulk = BulkMutation.create(TableId.of(table));
+            for (ByteString k : keys.subList(from, Math.min(keys.size(), from + BigtableWriter.MUTATIONS_PER_BATCH))) {
+                bulk.add(RowMutationEntry.create(k).deleteRow());
+            }
+            clients.callAndWait(clients.data().bulkMutateRowsAsync(bulk), "delete " + bulk.getEntryCount() + " rows from table '" + table + "'");
+        }
+    }
+}
