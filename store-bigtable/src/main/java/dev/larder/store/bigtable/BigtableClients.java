@@ -7,6 +7,7 @@ import com.google.api.gax.retrying.RetrySettings;
 import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.DeadlineExceededException;
 import com.google.api.gax.rpc.NotFoundException;
+import com.google.api.gax.rpc.StatusCode;
 import com.google.api.gax.rpc.UnavailableException;
 import com.google.cloud.bigtable.admin.v2.BigtableTableAdminClient;
 import com.google.cloud.bigtable.admin.v2.BigtableTableAdminSettings;
@@ -15,16 +16,19 @@ import com.google.cloud.bigtable.data.v2.BigtableDataSettings;
 import com.google.cloud.bigtable.data.v2.models.MutateRowsException;
 import com.google.common.util.concurrent.MoreExecutors;
 import dev.larder.spi.Durations;
+import dev.larder.spi.OnlineStoreException;
+import dev.larder.spi.OnlineStoreException.Operation;
+import dev.larder.spi.support.InFlight;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
-import dev.larder.spi.support.InFlight;
 
 /**
  * The store's two Bigtable clients (data and table admin) and the way every call goes through
@@ -45,7 +49,8 @@ final class BigtableClients implements AutoCloseable {
             this.admin = BigtableTableAdminClient.create(adminSettings(config));
         } catch (IOException | RuntimeException e) {
             if (d != null) d.close();
-            throw new IllegalStateException(where() + ": cannot create the Bigtable clients: " + e.getMessage(), e);
+            throw new OnlineStoreException(BigtableStoreProvider.TYPE, Operation.CONNECT, config.endpoint(), false,
+                    where() + ": cannot create the Bigtable clients: " + e.getMessage(), e);
         }
     }
 
@@ -63,6 +68,7 @@ final class BigtableClients implements AutoCloseable {
         var stub = b.stubSettings();
         stub.readRowsSettings().setRetrySettings(bounded(stub.readRowsSettings().getRetrySettings(), config.requestTimeout()));
         stub.bulkMutateRowsSettings().setRetrySettings(bounded(stub.bulkMutateRowsSettings().getRetrySettings(), config.requestTimeout()));
+        stub.checkAndMutateRowSettings().setRetrySettings(bounded(stub.checkAndMutateRowSettings().getRetrySettings(), config.requestTimeout()));
         return b.build();
     }
 
@@ -90,13 +96,19 @@ final class BigtableClients implements AutoCloseable {
         return admin;
     }
 
-    /** The client's future as a CompletableFuture bounded by request_timeout, failing with a clear message. */
-    <T> CompletableFuture<T> call(ApiFuture<T> future, String what) {
+    /**
+     * The client's future as a CompletableFuture bounded by request_timeout, failing with an
+     * {@link OnlineStoreException} naming the operation, the table and the endpoint.
+     *
+     * @param table the table concerned, or null
+     * @param what  what was being done, for the message: "read 500 keys of view(s) [a]"
+     */
+    <T> CompletableFuture<T> call(ApiFuture<T> future, Operation operation, String table, String what) {
         CompletableFuture<T> cf = new CompletableFuture<>();
         ApiFutures.addCallback(future, new ApiFutureCallback<T>() {
             @Override
             public void onFailure(Throwable t) {
-                cf.completeExceptionally(failure(what, t));
+                cf.completeExceptionally(failure(operation, table, what, t));
             }
 
             @Override
@@ -109,8 +121,9 @@ final class BigtableClients implements AutoCloseable {
             Throwable cause = InFlight.unwrap(e);
             if (cause instanceof TimeoutException) {
                 future.cancel(true);
-                throw new BigtableOnlineStore.BigtableStoreException(where() + ": cannot " + what + ": no answer within request_timeout "
-                        + Durations.format(timeout) + "; check that " + config.endpoint() + " is reachable", cause);
+                throw new OnlineStoreException(BigtableStoreProvider.TYPE, operation, resource(table), true,
+                        where() + ": cannot " + what + ": no answer within request_timeout " + Durations.format(timeout)
+                                + "; check that " + config.endpoint() + " is reachable", cause);
             }
             if (cause instanceof RuntimeException) throw (RuntimeException) cause;
             throw new CompletionException(cause);
@@ -118,14 +131,14 @@ final class BigtableClients implements AutoCloseable {
     }
 
     /** {@link #call} and wait for it; a failure is rethrown as it is (with its clear message). */
-    <T> T callAndWait(ApiFuture<T> future, String what) {
-        return await(call(future, what));
+    <T> T callAndWait(ApiFuture<T> future, Operation operation, String table, String what) {
+        return await(call(future, operation, table, what));
     }
 
-    private BigtableOnlineStore.BigtableStoreException failure(String what, Throwable t) {
-        if (t instanceof BigtableOnlineStore.BigtableStoreException) return (BigtableOnlineStore.BigtableStoreException) t;
+    private OnlineStoreException failure(Operation operation, String table, String what, Throwable t) {
+        if (t instanceof OnlineStoreException) return (OnlineStoreException) t;
         String hint = "";
-        if (t instanceof NotFoundException && !what.startsWith("look up") && !what.startsWith("delete table")) {
+        if (t instanceof NotFoundException && operation != Operation.UPDATE && operation != Operation.PLAN && operation != Operation.TEARDOWN) {
             hint = " (run 'larder apply' to create the tables)";
         }
         String detail = t.getMessage();
@@ -137,10 +150,23 @@ final class BigtableClients implements AutoCloseable {
         } else if (t instanceof CancellationException) {
             detail = "cancelled";
         }
+        boolean retryable = root instanceof ApiException a && RETRYABLE.contains(a.getStatusCode().getCode());
+        if (operation == Operation.WRITE && hint.isEmpty() && !retryable && !(t instanceof CancellationException)) {
+            hint = " (a table created by Feast lacks Larder's column family '" + BigtableLayout.LARDER_FAMILY + "': run 'larder apply' to add it)";
+        }
         if (root instanceof UnavailableException || root instanceof DeadlineExceededException) {
             hint = " (check that " + config.endpoint() + " is reachable; request_timeout " + Durations.format(config.requestTimeout()) + ")";
         }
-        return new BigtableOnlineStore.BigtableStoreException(where() + ": cannot " + what + ": " + detail + hint, t);
+        return new OnlineStoreException(BigtableStoreProvider.TYPE, operation, resource(table), retryable,
+                where() + ": cannot " + what + ": " + detail + hint, t);
+    }
+
+    /** Status codes after which the same call may succeed unchanged (the server was busy, away or slow). */
+    private static final Set<StatusCode.Code> RETRYABLE = EnumSet.of(StatusCode.Code.UNAVAILABLE, StatusCode.Code.DEADLINE_EXCEEDED,
+            StatusCode.Code.ABORTED, StatusCode.Code.RESOURCE_EXHAUSTED);
+
+    private String resource(String table) {
+        return table == null ? config.endpoint() : "table '" + table + "'";
     }
 
     /** Waits for a bounded call; a failure is rethrown as it is (with its clear message). */

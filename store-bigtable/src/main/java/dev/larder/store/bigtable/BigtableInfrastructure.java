@@ -17,7 +17,10 @@ import com.google.protobuf.ByteString;
 import dev.larder.spi.Durations;
 import dev.larder.spi.FeatureView;
 import dev.larder.spi.InfraChange;
+import dev.larder.spi.OnlineStoreException;
+import dev.larder.spi.OnlineStoreException.Operation;
 import dev.larder.spi.PlannedChange;
+import dev.larder.spi.support.InFlight;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,12 +39,19 @@ import java.util.function.Function;
 import static com.google.cloud.bigtable.admin.v2.models.GCRules.GCRULES;
 import static com.google.cloud.bigtable.data.v2.models.Filters.FILTERS;
 import static dev.larder.store.bigtable.BigtableLayout.FAMILY;
+import static dev.larder.store.bigtable.BigtableLayout.LARDER_FAMILY;
 
 /**
  * Tables, column families and GC rules: {@code update}, {@code plan} and {@code teardown}. A table
  * is shared by the views of one entity set; a view leaving a table that stays loses only its rows.
  */
 final class BigtableInfrastructure {
+    /** Larder's family keeps one order cell per row (see BigtableLayout.orderValue); it never expires by age. */
+    static final GCRules.GCRule LARDER_RULE = GCRULES.maxVersions(1);
+    /** DeleteRow mutations per MutateRows request: Feast's MUTATIONS_PER_OP, half of Bigtable's 100,000 limit. */
+    static final int DELETES_PER_BATCH = 50_000;
+    /** MutateRows requests of one deletion in flight at once. */
+    static final int BATCHES_IN_FLIGHT = 4;
     /** Rows per ReadRows page when scanning a table (update and teardown). */
     static final int SCAN_PAGE = 10_000;
 
@@ -101,44 +111,54 @@ final class BigtableInfrastructure {
             ensureTable(e.getKey(), gcRule(e.getValue()));
         }
         for (String t : del.tables()) {
-            deleteTable(t);
+            deleteTable(t, Operation.UPDATE);
         }
         // The table stays for other views: remove only the deleted views' rows.
         for (Map.Entry<String, Set<String>> e : del.viewRows().entrySet()) {
-            if (getTable(e.getKey()).isPresent()) {
-                deleteRows(e.getKey(), scanKeys(e.getKey(), e.getValue(), null));
+            if (getTable(e.getKey(), Operation.UPDATE).isPresent()) {
+                deleteRows(e.getKey(), scanKeys(e.getKey(), e.getValue(), null, Operation.UPDATE), Operation.UPDATE);
             }
         }
     }
 
     private void ensureTable(String table, GCRules.GCRule rule) {
-        Optional<Table> existing = getTable(table);
+        Optional<Table> existing = getTable(table, Operation.UPDATE);
         if (existing.isEmpty()) {
             try {
-                clients.callAndWait(clients.admin().createTableAsync(CreateTableRequest.of(table).addFamily(FAMILY, rule)), "create table '" + table + "'");
+                clients.callAndWait(clients.admin().createTableAsync(CreateTableRequest.of(table).addFamily(FAMILY, rule)
+                        .addFamily(LARDER_FAMILY, LARDER_RULE)), Operation.UPDATE, table, "create table '" + table + "'");
                 return;
-            } catch (BigtableOnlineStore.BigtableStoreException e) {
+            } catch (OnlineStoreException e) {
                 if (!(e.getCause() instanceof AlreadyExistsException)) throw e;
-                existing = getTable(table); // created concurrently by another store: check its family below
+                existing = getTable(table, Operation.UPDATE); // created concurrently by another store: check its families below
                 if (existing.isEmpty()) throw e;
             }
         }
-        Optional<ColumnFamily> family = family(existing.get());
-        if (family.isEmpty()) {
-            clients.callAndWait(clients.admin().modifyFamiliesAsync(ModifyColumnFamiliesRequest.of(table).addFamily(FAMILY, rule)),
-                    "create column family '" + FAMILY + "' in table '" + table + "'");
-        } else if (!sameRule(family.get(), rule)) {
-            clients.callAndWait(clients.admin().modifyFamiliesAsync(ModifyColumnFamiliesRequest.of(table).updateFamily(FAMILY, rule)),
-                    "set the GC rule of column family '" + FAMILY + "' in table '" + table + "'");
+        for (FamilyChange c : familyChanges(existing.get(), rule)) {
+            ModifyColumnFamiliesRequest request = ModifyColumnFamiliesRequest.of(table);
+            if (c.existing() == null) request.addFamily(c.family(), c.rule());
+            else request.updateFamily(c.family(), c.rule());
+            clients.callAndWait(clients.admin().modifyFamiliesAsync(request), Operation.UPDATE, table,
+                    (c.existing() == null ? "create column family '" : "set the GC rule of column family '") + c.family() + "' in table '" + table + "'");
         }
     }
 
-    private static Optional<ColumnFamily> family(Table table) {
-        return table.getColumnFamilies().stream().filter(f -> f.getId().equals(FAMILY)).findFirst();
+    /** A family to create ({@code existing} null) or whose GC rule to replace. */
+    private record FamilyChange(String family, GCRules.GCRule rule, GCRules.GCRule existing) {
     }
 
-    private static boolean sameRule(ColumnFamily family, GCRules.GCRule rule) {
-        return family.getGCRule().toProto().equals(rule.toProto());
+    /** What an existing table needs: family {@code features} with the rule, and Larder's family. */
+    private static List<FamilyChange> familyChanges(Table table, GCRules.GCRule rule) {
+        List<FamilyChange> out = new ArrayList<>();
+        for (Map.Entry<String, GCRules.GCRule> wanted : List.of(Map.entry(FAMILY, rule), Map.entry(LARDER_FAMILY, LARDER_RULE))) {
+            Optional<ColumnFamily> family = table.getColumnFamilies().stream().filter(f -> f.getId().equals(wanted.getKey())).findFirst();
+            if (family.isEmpty()) {
+                out.add(new FamilyChange(wanted.getKey(), wanted.getValue(), null));
+            } else if (!family.get().getGCRule().toProto().equals(wanted.getValue().toProto())) {
+                out.add(new FamilyChange(wanted.getKey(), wanted.getValue(), family.get().getGCRule()));
+            }
+        }
+        return out;
     }
 
     static String describe(GCRules.GCRule rule) {
@@ -153,19 +173,19 @@ final class BigtableInfrastructure {
         return p.toString().trim().isEmpty() ? "no GC" : p.toString().trim().replace('\n', ' ');
     }
 
-    private Optional<Table> getTable(String table) {
+    private Optional<Table> getTable(String table, Operation operation) {
         try {
-            return Optional.of(clients.callAndWait(clients.admin().getTableAsync(table), "look up table '" + table + "'"));
-        } catch (BigtableOnlineStore.BigtableStoreException e) {
+            return Optional.of(clients.callAndWait(clients.admin().getTableAsync(table), operation, table, "look up table '" + table + "'"));
+        } catch (OnlineStoreException e) {
             if (e.getCause() instanceof NotFoundException) return Optional.empty();
             throw e;
         }
     }
 
-    private void deleteTable(String table) {
+    private void deleteTable(String table, Operation operation) {
         try {
-            clients.callAndWait(clients.admin().deleteTableAsync(table), "delete table '" + table + "'");
-        } catch (BigtableOnlineStore.BigtableStoreException e) {
+            clients.callAndWait(clients.admin().deleteTableAsync(table), operation, table, "delete table '" + table + "'");
+        } catch (OnlineStoreException e) {
             if (!(e.getCause() instanceof NotFoundException)) throw e;
         }
     }
@@ -177,29 +197,32 @@ final class BigtableInfrastructure {
         for (Map.Entry<String, List<FeatureView>> e : keep.entrySet()) {
             String t = e.getKey();
             GCRules.GCRule rule = gcRule(e.getValue());
-            Optional<Table> existing = getTable(t);
+            Optional<Table> existing = getTable(t, Operation.PLAN);
             if (existing.isEmpty()) {
-                out.add(new PlannedChange(PlannedChange.Action.CREATE, "table " + t,
-                        "column family " + FAMILY + ", GC rule " + describe(rule) + ", instance " + config.instance()));
+                out.add(new PlannedChange(PlannedChange.Action.CREATE, "table " + t, "column family " + FAMILY + ", GC rule "
+                        + describe(rule) + "; column family " + LARDER_FAMILY + "; instance " + config.instance()));
                 continue;
             }
-            Optional<ColumnFamily> family = family(existing.get());
-            if (family.isEmpty()) {
-                out.add(new PlannedChange(PlannedChange.Action.CREATE, "column family " + FAMILY + " in table " + t, "GC rule " + describe(rule)));
-            } else if (!sameRule(family.get(), rule)) {
-                out.add(new PlannedChange(PlannedChange.Action.CREATE, "GC rule of column family " + FAMILY + " in table " + t,
-                        "replaces " + describe(family.get().getGCRule()) + " with " + describe(rule)));
-            } else {
+            List<FamilyChange> changes = familyChanges(existing.get(), rule);
+            if (changes.isEmpty()) {
                 out.add(new PlannedChange(PlannedChange.Action.UNCHANGED, "table " + t, ""));
+            }
+            for (FamilyChange c : changes) {
+                if (c.existing() == null) {
+                    out.add(new PlannedChange(PlannedChange.Action.CREATE, "column family " + c.family() + " in table " + t, "GC rule " + describe(c.rule())));
+                } else {
+                    out.add(new PlannedChange(PlannedChange.Action.CREATE, "GC rule of column family " + c.family() + " in table " + t,
+                            "replaces " + describe(c.existing()) + " with " + describe(c.rule())));
+                }
             }
         }
         for (String t : del.tables()) {
-            if (getTable(t).isPresent()) {
+            if (getTable(t, Operation.PLAN).isPresent()) {
                 out.add(new PlannedChange(PlannedChange.Action.DELETE, "table " + t, "no applied view uses it any more"));
             }
         }
         for (Map.Entry<String, Set<String>> e : del.viewRows().entrySet()) {
-            if (getTable(e.getKey()).isEmpty()) continue;
+            if (getTable(e.getKey(), Operation.PLAN).isEmpty()) continue;
             for (String v : e.getValue()) {
                 out.add(new PlannedChange(PlannedChange.Action.DELETE, "rows of view " + v + " in table " + e.getKey(),
                         "the table stays for the other views"));
@@ -215,19 +238,19 @@ final class BigtableInfrastructure {
     void teardown(List<FeatureView> views) {
         for (Map.Entry<String, List<FeatureView>> e : byTable(views).entrySet()) {
             String table = e.getKey();
-            if (getTable(table).isEmpty()) continue;
+            if (getTable(table, Operation.TEARDOWN).isEmpty()) continue;
             Set<String> names = new HashSet<>();
             for (FeatureView v : e.getValue()) names.add(v.name());
             boolean[] others = new boolean[1];
             List<ByteString> mine = scanKeys(table, null, key -> {
                 if (!names.contains(BigtableLayout.viewOf(key))) others[0] = true;
-            });
+            }, Operation.TEARDOWN);
             if (others[0]) {
                 List<ByteString> own = new ArrayList<>();
                 for (ByteString k : mine) if (names.contains(BigtableLayout.viewOf(k))) own.add(k);
-                deleteRows(table, own);
+                deleteRows(table, own, Operation.TEARDOWN);
             } else {
-                deleteTable(table);
+                deleteTable(table, Operation.TEARDOWN);
             }
         }
     }
@@ -236,7 +259,7 @@ final class BigtableInfrastructure {
      * Row keys of a table, page by page, values stripped. With {@code views}, only those views' rows
      * (filtered by Bigtable); every key seen is also passed to {@code seen}.
      */
-    private List<ByteString> scanKeys(String table, Set<String> views, Consumer<ByteString> seen) {
+    private List<ByteString> scanKeys(String table, Set<String> views, Consumer<ByteString> seen, Operation operation) {
         Filters.ChainFilter filter = FILTERS.chain();
         if (views != null) {
             List<String> escaped = new ArrayList<>();
@@ -247,7 +270,7 @@ final class BigtableInfrastructure {
         Query.QueryPaginator pages = Query.create(TableId.of(table)).filter(filter).createPaginator(SCAN_PAGE);
         List<ByteString> keys = new ArrayList<>();
         while (true) {
-            List<Row> rows = clients.callAndWait(clients.data().readRowsCallable().all().futureCall(pages.getNextQuery()),
+            List<Row> rows = clients.callAndWait(clients.data().readRowsCallable().all().futureCall(pages.getNextQuery()), operation, table,
                     "scan the row keys of table '" + table + "'");
             for (Row r : rows) {
                 keys.add(r.getKey());
@@ -258,13 +281,15 @@ final class BigtableInfrastructure {
         return keys;
     }
 
-    private void deleteRows(String table, List<ByteString> keys) {
-        for (int from = 0; from < keys.size(); from += BigtableWriter.MUTATIONS_PER_BATCH) {
+    private void deleteRows(String table, List<ByteString> keys, Operation operation) {
+        int batches = (keys.size() + DELETES_PER_BATCH - 1) / DELETES_PER_BATCH;
+        BigtableClients.await(InFlight.run(batches, BATCHES_IN_FLIGHT, b -> {
             BulkMutation bulk = BulkMutation.create(TableId.of(table));
-            for (ByteString k : keys.subList(from, Math.min(keys.size(), from + BigtableWriter.MUTATIONS_PER_BATCH))) {
+            for (ByteString k : keys.subList(b * DELETES_PER_BATCH, Math.min(keys.size(), (b + 1) * DELETES_PER_BATCH))) {
                 bulk.add(RowMutationEntry.create(k).deleteRow());
             }
-            clients.callAndWait(clients.data().bulkMutateRowsAsync(bulk), "delete " + bulk.getEntryCount() + " rows from table '" + table + "'");
-        }
+            return clients.call(clients.data().bulkMutateRowsAsync(bulk), operation, table,
+                    "delete " + bulk.getEntryCount() + " rows from table '" + table + "'");
+        }));
     }
 }

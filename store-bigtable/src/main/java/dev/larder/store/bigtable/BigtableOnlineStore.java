@@ -10,6 +10,7 @@ import dev.larder.spi.OnlineStore;
 import dev.larder.spi.PlannedChange;
 import dev.larder.spi.ProgressListener;
 import dev.larder.spi.ViewRead;
+import dev.larder.spi.support.NewestWins;
 
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -23,9 +24,9 @@ import java.util.concurrent.CompletableFuture;
  * bounded calls, errors), {@link BigtableWriter}, {@link BigtableReader} and
  * {@link BigtableInfrastructure} (tables, GC rules, plan, teardown).
  *
- * <p>Every cell of a row is written with the row's event time as its Bigtable timestamp, so the
- * newest event wins whatever the arrival order, natively and atomically (each row's cells are one
- * atomic mutation; Bigtable keeps versions and reads return the newest).
+ * <p>Each row is written by one conditional mutation that replaces the stored row whole unless the
+ * stored row is at least as new ({@link NewestWins}), atomically on the server. Backend failures
+ * are {@link dev.larder.spi.OnlineStoreException}s naming the operation, the table and the endpoint.
  */
 public final class BigtableOnlineStore implements OnlineStore {
     private final String project;
@@ -34,25 +35,34 @@ public final class BigtableOnlineStore implements OnlineStore {
     private final BigtableWriter writer;
     private final BigtableReader reader;
     private final BigtableInfrastructure infrastructure;
+    private final Set<Capability> capabilities;
     private volatile boolean closed;
 
     BigtableOnlineStore(String project, BigtableStoreConfig config, Clock clock) {
         this.project = project;
         this.config = config;
         this.clients = new BigtableClients(config);
-        this.writer = new BigtableWriter(clients);
+        this.capabilities = BigtableStoreProvider.capabilitiesOf(config);
+        this.writer = new BigtableWriter(clients, new NewestWins(PRECISION));
         this.reader = new BigtableReader(clients, config, clock, this::tableName);
         this.infrastructure = new BigtableInfrastructure(clients, config, this::tableName);
     }
 
+    /**
+     * Feast's {@code event_ts} keeps microseconds, and so does Larder's order cell: writes compare
+     * at microseconds. Cell timestamps have Bigtable's millisecond granularity; they only date
+     * cells for expiry, never order rows.
+     */
+    static final ChronoUnit PRECISION = ChronoUnit.MICROS;
+
     @Override
     public Set<Capability> capabilities() {
-        return new BigtableStoreProvider().capabilities().keySet();
+        return capabilities;
     }
 
     @Override
     public ChronoUnit eventTimePrecision() {
-        return ChronoUnit.MICROS;
+        return PRECISION;
     }
 
     String tableName(FeatureView view) {
@@ -125,12 +135,5 @@ public final class BigtableOnlineStore implements OnlineStore {
     @Override
     public String toString() {
         return "BigtableOnlineStore{project=" + project + ", " + config + "}";
-    }
-
-    /** A Bigtable call failed or timed out; the message names the endpoint, the operation and the table. */
-    public static final class BigtableStoreException extends IllegalStateException {
-        BigtableStoreException(String message, Throwable cause) {
-            super(message, cause);
-        }
     }
 }

@@ -9,6 +9,7 @@ import com.google.protobuf.ByteString;
 import dev.larder.spi.EntityKey;
 import dev.larder.spi.FeatureView;
 import dev.larder.spi.OnlineRow;
+import dev.larder.spi.OnlineStoreException.Operation;
 import dev.larder.spi.Value;
 import dev.larder.spi.ViewRead;
 import dev.larder.spi.codec.EntityKeyCodec;
@@ -89,7 +90,7 @@ final class BigtableReader {
             }
             query.filter(readFilter(qualifiers, unbounded ? Long.MIN_VALUE : earliest));
             String what = "read " + entityIds.size() + " keys of view(s) " + views + " from table '" + table + "'";
-            calls.add(clients.call(clients.data().readRowsCallable().all().futureCall(query), what).thenAccept(rows -> {
+            calls.add(clients.call(clients.data().readRowsCallable().all().futureCall(query), Operation.READ, table, what).thenAccept(rows -> {
                 Map<ByteString, Row> byKey = new HashMap<>();
                 for (Row row : rows) byKey.put(row.getKey(), row);
                 for (int r : group.getValue()) {

@@ -8,6 +8,7 @@ import dev.larder.spi.Field;
 import dev.larder.spi.InfraChange;
 import dev.larder.spi.OnlineRow;
 import dev.larder.spi.OnlineStore;
+import dev.larder.spi.OnlineStoreException;
 import dev.larder.spi.PlannedChange;
 import dev.larder.spi.Value;
 import dev.larder.spi.ValueType;
@@ -198,10 +199,16 @@ class BigtableSharedTableTest {
         String project = EmulatorFixture.freshProject("noapply");
         OnlineStore store = fx.store(project, Map.of());
         assertThatThrownBy(() -> store.read(view("fv", Duration.ZERO, "x"), List.of(driver(1)), List.of("x")))
+                .isInstanceOfSatisfying(OnlineStoreException.class, e -> {
+                    assertThat(e.operation()).isEqualTo(OnlineStoreException.Operation.READ);
+                    assertThat(e.resource()).isEqualTo("table '" + project + ".driver'");
+                    assertThat(e.isRetryable()).as("a missing table needs 'larder apply', not a retry").isFalse();
+                })
                 .hasMessageContaining("table '" + project + ".driver'").hasMessageContaining("larder apply");
     }
 
     private static com.google.bigtable.admin.v2.GcRule rule(String table) {
-        return fx.admin.getTable(table).getColumnFamilies().get(0).getGCRule().toProto();
+        return fx.admin.getTable(table).getColumnFamilies().stream().filter(f -> f.getId().equals("features")).findFirst().orElseThrow()
+                .getGCRule().toProto();
     }
 }
