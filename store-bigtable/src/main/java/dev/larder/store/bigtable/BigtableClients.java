@@ -42,6 +42,7 @@ final class BigtableClients implements AutoCloseable {
 
     BigtableClients(BigtableStoreConfig config) {
         this.config = config;
+        ClientLogging.apply();
         BigtableDataClient d = null;
         try {
             d = BigtableDataClient.create(dataSettings(config));

@@ -52,17 +52,19 @@ final class BigtableInfrastructure {
     static final int DELETES_PER_BATCH = 50_000;
     /** MutateRows requests of one deletion in flight at once. */
     static final int BATCHES_IN_FLIGHT = 4;
-    /** Rows per ReadRows page when scanning a table (update and teardown). */
+    /** Rows per ReadRows page when scanning a table (update and teardown); also the most keys held at once. */
     static final int SCAN_PAGE = 10_000;
 
     private final BigtableClients clients;
     private final BigtableStoreConfig config;
     private final Function<FeatureView, String> tableOf;
+    private final int scanPage;
 
-    BigtableInfrastructure(BigtableClients clients, BigtableStoreConfig config, Function<FeatureView, String> tableOf) {
+    BigtableInfrastructure(BigtableClients clients, BigtableStoreConfig config, Function<FeatureView, String> tableOf, int scanPage) {
         this.clients = clients;
         this.config = config;
         this.tableOf = tableOf;
+        this.scanPage = scanPage;
     }
 
     /** The family's GC rule: max_versions, and with delete_expired_data the largest ttl of the table's views. */
@@ -116,7 +118,7 @@ final class BigtableInfrastructure {
         // The table stays for other views: remove only the deleted views' rows.
         for (Map.Entry<String, Set<String>> e : del.viewRows().entrySet()) {
             if (getTable(e.getKey(), Operation.UPDATE).isPresent()) {
-                deleteRows(e.getKey(), scanKeys(e.getKey(), e.getValue(), null, Operation.UPDATE), Operation.UPDATE);
+                scanKeys(e.getKey(), e.getValue(), Operation.UPDATE, page -> deleteRows(e.getKey(), page, Operation.UPDATE));
             }
         }
     }
@@ -233,7 +235,9 @@ final class BigtableInfrastructure {
 
     /**
      * Removes the views' rows; a table left without rows of other views is deleted, as Feast's
-     * teardown deletes its tables. Rows of other views in a shared table stay.
+     * teardown deletes its tables. Rows of other views in a shared table stay. Keys are scanned a
+     * page at a time and the views' rows deleted a page at a time, so memory holds one page
+     * whatever the table's size; a table found to hold only these views is then dropped whole.
      */
     void teardown(List<FeatureView> views) {
         for (Map.Entry<String, List<FeatureView>> e : byTable(views).entrySet()) {
@@ -242,24 +246,30 @@ final class BigtableInfrastructure {
             Set<String> names = new HashSet<>();
             for (FeatureView v : e.getValue()) names.add(v.name());
             boolean[] others = new boolean[1];
-            List<ByteString> mine = scanKeys(table, null, key -> {
-                if (!names.contains(BigtableLayout.viewOf(key))) others[0] = true;
-            }, Operation.TEARDOWN);
+            List<ByteString> pending = new ArrayList<>();
+            scanKeys(table, null, Operation.TEARDOWN, page -> {
+                for (ByteString key : page) {
+                    if (names.contains(BigtableLayout.viewOf(key))) pending.add(key);
+                    else others[0] = true;
+                }
+                if (pending.size() >= scanPage) { // at most two pages of keys are ever held
+                    deleteRows(table, pending, Operation.TEARDOWN);
+                    pending.clear();
+                }
+            });
             if (others[0]) {
-                List<ByteString> own = new ArrayList<>();
-                for (ByteString k : mine) if (names.contains(BigtableLayout.viewOf(k))) own.add(k);
-                deleteRows(table, own, Operation.TEARDOWN);
+                deleteRows(table, pending, Operation.TEARDOWN);
             } else {
-                deleteTable(table, Operation.TEARDOWN);
+                deleteTable(table, Operation.TEARDOWN); // whatever of these views' rows is left goes with it
             }
         }
     }
 
     /**
-     * Row keys of a table, page by page, values stripped. With {@code views}, only those views' rows
-     * (filtered by Bigtable); every key seen is also passed to {@code seen}.
+     * Row keys of a table, values stripped, handed over a page ({@link #scanPage} keys) at a time.
+     * With {@code views}, only those views' rows (filtered by Bigtable).
      */
-    private List<ByteString> scanKeys(String table, Set<String> views, Consumer<ByteString> seen, Operation operation) {
+    private void scanKeys(String table, Set<String> views, Operation operation, Consumer<List<ByteString>> pageOfKeys) {
         Filters.ChainFilter filter = FILTERS.chain();
         if (views != null) {
             List<String> escaped = new ArrayList<>();
@@ -267,18 +277,15 @@ final class BigtableInfrastructure {
             filter.filter(FILTERS.key().regex("^[^#]*#(?:" + String.join("|", escaped) + ")$"));
         }
         filter.filter(FILTERS.limit().cellsPerRow(1)).filter(FILTERS.value().strip());
-        Query.QueryPaginator pages = Query.create(TableId.of(table)).filter(filter).createPaginator(SCAN_PAGE);
-        List<ByteString> keys = new ArrayList<>();
+        Query.QueryPaginator pages = Query.create(TableId.of(table)).filter(filter).createPaginator(scanPage);
         while (true) {
             List<Row> rows = clients.callAndWait(clients.data().readRowsCallable().all().futureCall(pages.getNextQuery()), operation, table,
                     "scan the row keys of table '" + table + "'");
-            for (Row r : rows) {
-                keys.add(r.getKey());
-                if (seen != null) seen.accept(r.getKey());
-            }
-            if (rows.size() < SCAN_PAGE || !pages.advance(rows.get(rows.size() - 1).getKey())) break;
+            List<ByteString> keys = new ArrayList<>(rows.size());
+            for (Row r : rows) keys.add(r.getKey());
+            if (!keys.isEmpty()) pageOfKeys.accept(keys);
+            if (rows.size() < scanPage || !pages.advance(rows.get(rows.size() - 1).getKey())) break;
         }
-        return keys;
     }
 
     private void deleteRows(String table, List<ByteString> keys, Operation operation) {

@@ -39,13 +39,18 @@ public final class BigtableOnlineStore implements OnlineStore {
     private volatile boolean closed;
 
     BigtableOnlineStore(String project, BigtableStoreConfig config, Clock clock) {
+        this(project, config, clock, BigtableInfrastructure.SCAN_PAGE);
+    }
+
+    /** @param scanPage keys per page when scanning a table (tests make it small) */
+    BigtableOnlineStore(String project, BigtableStoreConfig config, Clock clock, int scanPage) {
         this.project = project;
         this.config = config;
         this.clients = new BigtableClients(config);
         this.capabilities = BigtableStoreProvider.capabilitiesOf(config);
         this.writer = new BigtableWriter(clients, new NewestWins(PRECISION));
         this.reader = new BigtableReader(clients, config, clock, this::tableName);
-        this.infrastructure = new BigtableInfrastructure(clients, config, this::tableName);
+        this.infrastructure = new BigtableInfrastructure(clients, config, this::tableName, scanPage);
     }
 
     /**
