@@ -151,11 +151,13 @@ final class BigtableReader {
      * {@code event_ts} (only rows Feast wrote have one: Larder's writes replace the row).
      */
     private static OnlineRow decode(Row row, Map<ByteString, String> wanted, long oldestMicros) {
-        List<RowCell> cells = row.getCells(FAMILY);
+        List<RowCell> cells = row.getCells();
+        int[] block = featureBlock(cells);
         ByteString eventValue = null;
         long newest = Long.MIN_VALUE;
         long previous = Long.MIN_VALUE;
-        for (RowCell c : cells) {
+        for (int i = block[0]; i < block[1]; i++) {
+            RowCell c = cells.get(i);
             if (!c.getQualifier().equals(EVENT_TS_QUALIFIER)) continue;
             if (eventValue == null) {
                 eventValue = c.getValue();
@@ -169,17 +171,40 @@ final class BigtableReader {
             return OnlineRow.ABSENT;
         }
         Map<String, Value> values = new HashMap<>(wanted.size() * 2);
+        byte[] scratch = new byte[256];
         ByteString last = null;
-        for (RowCell c : cells) {
+        for (int i = block[0]; i < block[1]; i++) {
+            RowCell c = cells.get(i);
             ByteString q = c.getQualifier();
             if (q.equals(last)) continue; // an older version of the column just read
             last = q;
             String name = wanted.get(q);
             if (name != null && c.getTimestamp() > previous) {
                 ByteString v = c.getValue();
-                values.put(name, ValueCodec.decode(v.toByteArray()));
+                if (v.size() > scratch.length) scratch = new byte[Math.max(v.size(), scratch.length * 2)];
+                v.copyTo(scratch, 0); // into one buffer per row: no array per cell
+                values.put(name, ValueCodec.decode(scratch, 0, v.size()));
             }
         }
         return OnlineRow.of(Timestamps.parsePython(eventValue.toStringUtf8()), values);
+    }
+
+    /**
+     * {@code [from, to)} of the cells of family {@code features}: one block, as cells come ordered
+     * by family. The client hands consecutive cells of a family the same String, so names are
+     * compared once per block.
+     */
+    private static int[] featureBlock(List<RowCell> cells) {
+        int from = -1;
+        String family = null;
+        for (int i = 0; i < cells.size(); i++) {
+            String f = cells.get(i).getFamily();
+            if (f == family) continue;
+            family = f;
+            boolean features = f.equals(FAMILY);
+            if (features && from < 0) from = i;
+            else if (!features && from >= 0) return new int[] {from, i};
+        }
+        return from < 0 ? new int[] {0, 0} : new int[] {from, cells.size()};
     }
 }
