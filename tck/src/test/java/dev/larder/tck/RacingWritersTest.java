@@ -90,7 +90,7 @@ class RacingWritersTest {
         public void write(FeatureView view, List<FeatureRow> rows, ProgressListener progress) {
             if (atomic) {
                 synchronized (LOCK) {
-                    apply(rule.latestPerKey(view, rows), false);
+                    apply(rule.latestPerKey(view, rows), true); // the same pause, inside the lock: slow but atomic
                 }
             } else {
                 apply(rule.latestPerKey(view, rows), true);
