@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.larder.OnlineStores;
+import dev.larder.json.FeastJson;
 import dev.larder.spi.Capability;
 import dev.larder.spi.OnlineStoreProvider;
 import picocli.CommandLine.Command;
