@@ -1,0 +1,145 @@
+package dev.larder.server;
+
+import com.linecorp.armeria.common.SessionProtocol;
+import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import dev.larder.FeatureStore;
+import dev.larder.registry.Repository;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code larder serve}: Feast's feature-server API over one {@link FeatureStore}, shared by all
+ * requests. HTTP/1.1 and HTTP/2 (and, with TLS, HTTPS only) on one port.
+ *
+ * <pre>{@code
+ * try (FeatureServer server = FeatureServer.start(Repository.open(repo), ServerOptions.defaults())) {
+ *     System.out.println(server.startupLine());
+ *     server.whenClosed().join();
+ * }
+ * }</pre>
+ */
+public final class FeatureServer implements AutoCloseable {
+    /** Quiet time a stopping server waits for new requests before closing (requests in flight always finish, up to the shutdown timeout). */
+    static final Duration SHUTDOWN_QUIET_PERIOD = Duration.ofMillis(300);
+
+    private final Server server;
+    private final FeatureStore store;
+    private final StoreHealth health;
+    private final String storeType;
+    private final ServerOptions options;
+    private final boolean ownsStore;
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+
+    private FeatureServer(Repository repo, FeatureStore store, boolean ownsStore, ServerOptions options) {
+        this.store = store;
+        this.ownsStore = ownsStore;
+        this.options = options;
+        this.storeType = repo.config().onlineStoreType();
+        this.health = new StoreHealth(store, storeType, min(options.requestTimeout(), Duration.ofSeconds(5)));
+        OnlineRequests requests = new OnlineRequests(store, FeatureServices.NONE, options.maxEntityRows());
+
+        Map<String, HttpService> post = new LinkedHashMap<>();
+        post.put(OnlineFeaturesHandler.PATH, new JsonService(new OnlineFeaturesHandler(store, requests)));
+
+        ServerBuilder sb = Server.builder()
+                .maxRequestLength(options.maxRequestBytes())
+                .requestTimeout(options.requestTimeout())
+                .gracefulShutdownTimeout(SHUTDOWN_QUIET_PERIOD, options.shutdownTimeout().plus(SHUTDOWN_QUIET_PERIOD))
+                .errorHandler(new JsonErrors(storeType, new java.util.TreeSet<>(paths(post))));
+        InetSocketAddress address = new InetSocketAddress(options.host(), options.port());
+        if (options.tls()) {
+            sb.port(address, SessionProtocol.HTTPS).tls(options.tlsCert().toFile(), options.tlsKey().toFile());
+        } else {
+            sb.port(address, SessionProtocol.HTTP);
+        }
+        post.forEach((path, service) -> sb.route().post(path).build(service));
+        sb.route().get(HealthHandler.PATH).build(new HealthHandler(health, storeType));
+        this.server = sb.build();
+    }
+
+    private static java.util.Set<String> paths(Map<String, HttpService> post) {
+        java.util.Set<String> all = new java.util.LinkedHashSet<>(post.keySet());
+        all.add(HealthHandler.PATH);
+        return all;
+    }
+
+    /**
+     * Opens the repository's online store and serves its applied feature views; the store is
+     * closed when the server stops.
+     */
+    public static FeatureServer start(Repository repo, ServerOptions options) {
+        FeatureStore store = FeatureStore.builder().config(repo.config()).views(repo.appliedRegistry().featureViews()).build();
+        try {
+            return start(repo, store, true, options);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** Serves a facade the caller built (and closes, unless {@code ownsStore}). */
+    public static FeatureServer start(Repository repo, FeatureStore store, boolean ownsStore, ServerOptions options) {
+        FeatureServer s = new FeatureServer(Objects.requireNonNull(repo), Objects.requireNonNull(store), ownsStore, options);
+        s.server.start().join();
+        return s;
+    }
+
+    /** The port listened on (the chosen one when the options said 0). */
+    public int port() {
+        return server.activeLocalPort();
+    }
+
+    /** {@code http://host:port} (or https). */
+    public String url() {
+        return (options.tls() ? "https" : "http") + "://" + hostForUrl(options.host()) + ":" + port();
+    }
+
+    public String storeType() {
+        return storeType;
+    }
+
+    /** The one line {@code larder serve} prints when it is ready: where it listens and what it serves. */
+    public String startupLine() {
+        return "Serving project '" + store.project() + "' (" + store.featureViews().size() + " feature view"
+                + (store.featureViews().size() == 1 ? "" : "s") + ") from the " + storeType + " online store at " + url()
+                + " (HTTP/JSON" + (options.tls() ? " over TLS" : "") + ")";
+    }
+
+    /** Completes when the server has stopped and the store is closed. */
+    public CompletableFuture<Void> whenClosed() {
+        return closed;
+    }
+
+    /**
+     * Stops accepting connections, lets requests in flight finish (up to the shutdown timeout),
+     * then closes the store. Safe to call more than once and from a shutdown hook.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed.isDone()) return;
+            try {
+                server.stop().join();
+            } finally {
+                health.close();
+                if (ownsStore) store.close();
+                closed.complete(null);
+            }
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static String hostForUrl(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+}

@@ -1,0 +1,27 @@
+package dev.larder.server;
+
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.ServiceRequestContext;
+
+/**
+ * Adapts a {@link JsonEndpoint} to Armeria: reads the whole body (bounded by the server's
+ * maximum request length), then runs the endpoint on the blocking-task executor so that store
+ * calls never block an event loop. Failures go to {@link JsonErrors}.
+ */
+final class JsonService implements HttpService {
+    private final JsonEndpoint endpoint;
+
+    JsonService(JsonEndpoint endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
+        return HttpResponse.from(req.aggregate().thenApplyAsync(agg -> {
+            JsonEndpoint.JsonReply reply = endpoint.handle(agg.content().array());
+            return HttpResponse.of(reply.status(), reply.type(), reply.body());
+        }, ctx.blockingTaskExecutor()));
+    }
+}
