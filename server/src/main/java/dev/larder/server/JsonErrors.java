@@ -8,6 +8,7 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.server.HttpStatusException;
 import com.linecorp.armeria.server.RequestTimeoutException;
 import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.ServiceConfig;
@@ -61,6 +62,13 @@ final class JsonErrors implements ServerErrorHandler {
         Throwable t = Failures.unwrap(cause);
         if (t instanceof RequestTimeoutException) return deadline(ctx.requestTimeoutMillis());
         if (t instanceof ContentTooLargeException) return tooLarge(ctx.config().maxRequestLength());
+        if (t instanceof HttpStatusException) {
+            // Armeria's own rejections (e.g. a body over the limit while it is aggregated)
+            HttpStatusException h = (HttpStatusException) t;
+            if (h.httpStatus() == HttpStatus.REQUEST_ENTITY_TOO_LARGE) return tooLarge(ctx.config().maxRequestLength());
+            return new ApiException(h.httpStatus(), h.httpStatus().reasonPhrase().toLowerCase(java.util.Locale.ROOT),
+                    h.httpStatus().reasonPhrase() + " (" + ctx.method() + " " + ctx.path() + ")");
+        }
         ApiException e = Failures.classify(t, storeType, "answer " + ctx.path());
         if (e.status().code() >= 500) LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.detail(), t);
         return e;
