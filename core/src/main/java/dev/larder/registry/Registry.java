@@ -193,7 +193,8 @@ public final class Registry {
                 for (JsonNode i : v.path("materialized_intervals")) {
                     intervals.add(new Interval(Instant.parse(text(i, "start")), Instant.parse(text(i, "end"))));
                 }
-                views.add(new ViewEntry(new FeatureViewDefinition(view, src), intervals));
+                String push = s.hasNonNull("push_source") ? s.get("push_source").asText() : null;
+                views.add(new ViewEntry(new FeatureViewDefinition(view, src, push), intervals));
             }
             return Optional.of(new Registry(text(root, "project"), Instant.parse(text(root, "last_updated")), entities, views));
         } catch (RuntimeException e) {
@@ -240,6 +241,7 @@ public final class Registry {
             sn.put("path", s.path());
             sn.put("timestamp_field", s.timestampField());
             if (s.createdTimestampColumn() != null) sn.put("created_timestamp_column", s.createdTimestampColumn());
+            entry.definition().pushSourceName().ifPresent(p -> sn.put("push_source", p));
             ArrayNode mi = n.putArray("materialized_intervals");
             for (Interval i : entry.materialized()) mi.addObject().put("start", i.start().toString()).put("end", i.end().toString());
         }
