@@ -5,6 +5,7 @@ import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import dev.larder.FeatureStore;
+import dev.larder.definitions.FeatureViewDefinition;
 import dev.larder.registry.Repository;
 
 import java.net.InetSocketAddress;
@@ -45,8 +46,20 @@ public final class FeatureServer implements AutoCloseable {
         this.health = new StoreHealth(store, storeType, min(options.requestTimeout(), Duration.ofSeconds(5)));
         OnlineRequests requests = new OnlineRequests(store, FeatureServices.NONE, options.maxEntityRows());
 
+        // The definitions of the served views, for what the facade does not carry: sources and push sources.
+        Map<String, FeatureViewDefinition> definitions = new LinkedHashMap<>();
+        for (FeatureViewDefinition d : repo.appliedRegistry().definitions().views()) {
+            if (store.featureViews().containsKey(d.name())) definitions.put(d.name(), d);
+        }
+        OnlineWrites writes = new OnlineWrites(store, storeType);
+        MaterializeHandler materialize = new MaterializeHandler(repo, store.onlineStore(), storeType);
+
         Map<String, HttpService> post = new LinkedHashMap<>();
         post.put(OnlineFeaturesHandler.PATH, new JsonService(new OnlineFeaturesHandler(store, requests)));
+        post.put(PushHandler.PATH, new JsonService(new PushHandler(definitions, writes, options.maxEntityRows())));
+        post.put(WriteToOnlineStoreHandler.PATH, new JsonService(new WriteToOnlineStoreHandler(definitions, writes, options.maxEntityRows())));
+        post.put(MaterializeHandler.PATH, new JsonService(materialize.interval(), true));
+        post.put(MaterializeHandler.INCREMENTAL_PATH, new JsonService(materialize.incremental(), true));
 
         ServerBuilder sb = Server.builder()
                 .maxRequestLength(options.maxRequestBytes())

@@ -12,13 +12,21 @@ import com.linecorp.armeria.server.ServiceRequestContext;
  */
 final class JsonService implements HttpService {
     private final JsonEndpoint endpoint;
+    private final boolean noDeadline;
 
     JsonService(JsonEndpoint endpoint) {
+        this(endpoint, false);
+    }
+
+    /** @param noDeadline answer whenever done (materialization), instead of 504 after the request timeout */
+    JsonService(JsonEndpoint endpoint, boolean noDeadline) {
         this.endpoint = endpoint;
+        this.noDeadline = noDeadline;
     }
 
     @Override
     public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
+        if (noDeadline) ctx.clearRequestTimeout();
         return HttpResponse.from(req.aggregate().thenApplyAsync(agg -> {
             JsonEndpoint.JsonReply reply = endpoint.handle(agg.content().array());
             return HttpResponse.of(reply.status(), reply.type(), reply.body());

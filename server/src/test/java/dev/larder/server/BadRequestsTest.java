@@ -25,7 +25,7 @@ class BadRequestsTest {
     @BeforeAll
     static void start() {
         TestRepo repo = TestRepo.sqlite(dir).fill();
-        server = repo.serve(ServerOptions.defaults().withLimits(4096, 5, Duration.ofSeconds(10)));
+        server = repo.serve(ServerOptions.defaults().withLimits(4096, 5, Duration.ofSeconds(60)));
         http = new Http(server.url());
     }
 

@@ -34,6 +34,9 @@ final class TestRepo {
             entities:
               - {name: driver, join_keys: [driver_id], value_type: INT64}
               - {name: customer, join_keys: [customer_id], value_type: STRING}
+            push_sources:
+              - name: driver_stats_push_source
+                batch_source: {path: data/driver_stats.csv, timestamp_field: event_timestamp, created_timestamp_column: created}
             feature_views:
               - name: driver_hourly_stats
                 entities: [driver]
@@ -41,7 +44,7 @@ final class TestRepo {
                   - {name: conv_rate, dtype: Float32}
                   - {name: acc_rate, dtype: Float32}
                   - {name: avg_daily_trips, dtype: Int64}
-                source: {path: data/driver_stats.csv, timestamp_field: event_timestamp, created_timestamp_column: created}
+                source: driver_stats_push_source
               - name: driver_fresh
                 entities: [driver]
                 ttl: 1h
@@ -146,7 +149,9 @@ final class TestRepo {
         return FeatureServer.start(repo, options.withPort(0));
     }
 
+    /** Defaults, but a 60 s deadline: this shared 2-core machine can be slow, and only deadline tests want 504s. */
     FeatureServer serve() {
-        return serve(ServerOptions.defaults());
+        return serve(ServerOptions.defaults().withLimits(ServerOptions.DEFAULT_MAX_REQUEST_BYTES, ServerOptions.DEFAULT_MAX_ENTITY_ROWS,
+                Duration.ofSeconds(60)));
     }
 }
