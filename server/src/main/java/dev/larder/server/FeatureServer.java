@@ -37,6 +37,7 @@ public final class FeatureServer implements AutoCloseable {
     private final ServerOptions options;
     private final boolean ownsStore;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     private FeatureServer(Repository repo, FeatureStore store, boolean ownsStore, ServerOptions options) {
         this.store = store;
@@ -72,6 +73,12 @@ public final class FeatureServer implements AutoCloseable {
         } else {
             sb.port(address, SessionProtocol.HTTP);
         }
+        // Counts requests in flight (tests and graceful shutdown reports read it).
+        sb.decorator((delegate, ctx, req) -> {
+            inFlight.incrementAndGet();
+            ctx.log().whenComplete().thenRun(inFlight::decrementAndGet);
+            return delegate.serve(ctx, req);
+        });
         post.forEach((path, service) -> sb.route().post(path).build(service));
         sb.route().get(HealthHandler.PATH).build(new HealthHandler(health, storeType));
         this.server = sb.build();
@@ -123,6 +130,11 @@ public final class FeatureServer implements AutoCloseable {
         return "Serving project '" + store.project() + "' (" + store.featureViews().size() + " feature view"
                 + (store.featureViews().size() == 1 ? "" : "s") + ") from the " + storeType + " online store at " + url()
                 + " (HTTP/JSON" + (options.tls() ? " over TLS" : "") + ")";
+    }
+
+    /** Requests received and not yet answered. */
+    public int requestsInFlight() {
+        return inFlight.get();
     }
 
     /** Completes when the server has stopped and the store is closed. */

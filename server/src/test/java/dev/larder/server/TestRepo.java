@@ -87,8 +87,14 @@ final class TestRepo {
         return create(dir, "online_store:\n  type: sqlite\n  path: data/online.db\n");
     }
 
+    /** Redis with a 2 s command timeout: a stopped server is reported within seconds. */
     static TestRepo redis(Path dir, String address) {
-        return create(dir, "online_store:\n  type: redis\n  connection_string: \"" + address + "\"\n");
+        return redis(dir, address, "2s");
+    }
+
+    static TestRepo redis(Path dir, String address, String timeouts) {
+        return create(dir, "online_store:\n  type: redis\n  connection_string: \"" + address + "\"\n  command_timeout: " + timeouts
+                + "\n  connect_timeout: " + timeouts + "\n");
     }
 
     private static TestRepo create(Path dir, String onlineStore) {
