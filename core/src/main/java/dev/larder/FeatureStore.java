@@ -1,6 +1,9 @@
 package dev.larder;
 
 import dev.larder.config.RepoConfig;
+import dev.larder.definitions.FeatureServiceDefinition;
+import dev.larder.registry.RegistryStore;
+import dev.larder.registry.RegistryStores;
 import dev.larder.spi.Capability;
 import dev.larder.spi.EntityKey;
 import dev.larder.spi.FeatureRow;
@@ -30,6 +33,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The facade a host application embeds: reads online features for entity rows, with Feast's
@@ -49,7 +53,7 @@ public final class FeatureStore implements AutoCloseable {
     private final String project;
     private final OnlineStore store;
     private final Set<Capability> capabilities;
-    private final Map<String, FeatureView> views;
+    private final Supplier<Catalog> catalog;
     private final Clock clock;
     private final ExecutorService readExecutor;
     private final boolean ownsStore;
@@ -58,14 +62,10 @@ public final class FeatureStore implements AutoCloseable {
         this.project = b.project;
         this.store = b.store;
         this.capabilities = Set.copyOf(b.capabilities);
-        Map<String, FeatureView> byName = new LinkedHashMap<>();
-        for (FeatureView v : b.views) {
-            if (byName.put(v.name(), v) != null) {
-                throw new LarderException("Feature view '" + v.name() + "' is defined twice");
-            }
-        }
-        this.views = Map.copyOf(byName);
         this.clock = b.clock;
+        this.catalog = b.registryStore != null
+                ? new RefreshingCatalog(b.registryStore, b.project, b.registryTtl, b.clock)
+                : fixed(b.catalog != null ? b.catalog : Catalog.of(b.views));
         this.ownsStore = b.ownsStore;
         // Blocking stores are read on this pool so that the views of one request run concurrently.
         AtomicInteger n = new AtomicInteger();
@@ -76,17 +76,22 @@ public final class FeatureStore implements AutoCloseable {
         });
     }
 
+    private static Supplier<Catalog> fixed(Catalog c) {
+        return () -> c;
+    }
+
     public static Builder builder() {
         return new Builder();
     }
 
     /**
      * Opens a feature repository: reads {@code feature_store.yaml}, creates the configured online
-     * store and serves the feature views recorded in the registry by {@code apply}.
+     * store and serves the feature views and services of the registry it names (Larder's, or
+     * Feast's file or SQL registry), re-reading it every {@code cache_ttl_seconds}.
      */
     public static FeatureStore open(Path repo) {
         RepoConfig config = RepoConfig.load(repo);
-        return builder().config(config).views(RepositoryViews.applied(config)).build();
+        return builder().config(config).registry(RegistryStores.open(config.registry()), config.registry().cacheTtl()).build();
     }
 
     public String project() {
@@ -102,15 +107,16 @@ public final class FeatureStore implements AutoCloseable {
     }
 
     public Map<String, FeatureView> featureViews() {
-        return views;
+        return catalog.get().views();
+    }
+
+    /** The definitions served now (a registry refresh replaces them as a whole). */
+    public Catalog catalog() {
+        return catalog.get();
     }
 
     public FeatureView featureView(String name) {
-        FeatureView v = views.get(name);
-        if (v == null) {
-            throw new LarderException("Unknown feature view '" + name + "'. Available: " + new java.util.TreeSet<>(views.keySet()));
-        }
-        return v;
+        return catalog.get().view(name);
     }
 
     /** Writes rows to a view, after checking that every value matches its feature's type. */
@@ -156,6 +162,25 @@ public final class FeatureStore implements AutoCloseable {
      * @param fullFeatureNames name feature columns {@code view__feature} instead of {@code feature}
      */
     public OnlineResponse getOnlineFeatures(List<String> featureRefs, List<? extends Map<String, ?>> entityRows, boolean fullFeatureNames) {
+        return read(catalog.get(), featureRefs, entityRows, fullFeatureNames);
+    }
+
+    /**
+     * Reads the features of a feature service for entity rows, as Feast's
+     * {@code get_online_features(features=feature_service)}: columns named {@code feature}, or
+     * {@code view__feature} (the projection's alias in place of the view) with full feature names.
+     */
+    public OnlineResponse getOnlineFeatures(String featureService, List<? extends Map<String, ?>> entityRows, boolean fullFeatureNames) {
+        Catalog c = catalog.get();
+        List<FeatureServiceDefinition.Projection> projections = FeatureServiceResolver.resolve(c, featureService);
+        if (FeatureServiceResolver.isPlain(projections)) {
+            return read(c, FeatureServiceResolver.featureRefs(projections), entityRows, fullFeatureNames);
+        }
+        return ProjectedRead.read(projections, entityRows, fullFeatureNames,
+                (refs, rows) -> read(c, refs, rows, true));
+    }
+
+    private OnlineResponse read(Catalog catalog, List<String> featureRefs, List<? extends Map<String, ?>> entityRows, boolean fullFeatureNames) {
         Instant now = clock.instant();
         if (featureRefs.isEmpty()) {
             throw new LarderException("No features requested; give at least one view:feature reference");
@@ -169,7 +194,7 @@ public final class FeatureStore implements AutoCloseable {
             if (refs.contains(ref)) {
                 continue; // asked twice: one column
             }
-            FeatureView view = featureView(ref.view());
+            FeatureView view = catalog.view(ref.view());
             if (view.feature(ref.feature()).isEmpty()) {
                 throw new LarderException("Feature view '" + view.name() + "' has no feature '" + ref.feature() + "'. Features: " + view.featureNames());
             }
@@ -186,7 +211,7 @@ public final class FeatureStore implements AutoCloseable {
         List<Field> joinKeyColumns = new ArrayList<>();
         Map<String, ViewPlan> plans = new LinkedHashMap<>();
         for (String viewName : byView.keySet()) {
-            FeatureView view = views.get(viewName);
+            FeatureView view = catalog.view(viewName);
             for (Field jk : view.joinKeys()) {
                 if (!view.isEntityless() && joinKeyColumns.stream().noneMatch(f -> f.name().equals(jk.name()))) {
                     joinKeyColumns.add(jk);
@@ -362,6 +387,9 @@ public final class FeatureStore implements AutoCloseable {
         private OnlineStore store;
         private Set<Capability> capabilities;
         private Collection<FeatureView> views = List.of();
+        private Catalog catalog;
+        private RegistryStore registryStore;
+        private java.time.Duration registryTtl;
         private Clock clock = Clock.systemUTC();
         private boolean ownsStore;
 
@@ -386,6 +414,22 @@ public final class FeatureStore implements AutoCloseable {
 
         public Builder views(Collection<FeatureView> views) {
             this.views = List.copyOf(views);
+            return this;
+        }
+
+        /** Fixed definitions: feature views and feature services. */
+        public Builder catalog(Catalog catalog) {
+            this.catalog = Objects.requireNonNull(catalog);
+            return this;
+        }
+
+        /**
+         * Serves the project's definitions from a registry, re-read every {@code ttl} (zero: never);
+         * a failed re-read keeps the last good definitions. The project comes from {@link #config} or {@link #store}.
+         */
+        public Builder registry(RegistryStore registry, java.time.Duration ttl) {
+            this.registryStore = Objects.requireNonNull(registry);
+            this.registryTtl = Objects.requireNonNull(ttl);
             return this;
         }
 

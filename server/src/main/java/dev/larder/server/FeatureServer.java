@@ -45,7 +45,7 @@ public final class FeatureServer implements AutoCloseable {
         this.options = options;
         this.storeType = repo.config().onlineStoreType();
         this.health = new StoreHealth(store, storeType, min(options.requestTimeout(), Duration.ofSeconds(5)));
-        OnlineRequests requests = new OnlineRequests(store, FeatureServices.NONE, options.maxEntityRows());
+        OnlineRequests requests = new OnlineRequests(store, options.maxEntityRows());
 
         // The definitions of the served views, for what the facade does not carry: sources and push sources.
         Map<String, FeatureViewDefinition> definitions = new LinkedHashMap<>();
@@ -95,7 +95,8 @@ public final class FeatureServer implements AutoCloseable {
      * closed when the server stops.
      */
     public static FeatureServer start(Repository repo, ServerOptions options) {
-        FeatureStore store = FeatureStore.builder().config(repo.config()).views(repo.appliedRegistry().featureViews()).build();
+        repo.appliedRegistry(); // fails clearly before anything starts when nothing is applied
+        FeatureStore store = FeatureStore.open(repo.config().repoPath());
         try {
             return start(repo, store, true, options);
         } catch (RuntimeException e) {

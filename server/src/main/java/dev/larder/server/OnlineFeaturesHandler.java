@@ -53,7 +53,7 @@ final class OnlineFeaturesHandler implements JsonEndpoint {
         int rows = requests.rowCount(features, lengths, "entities");
         Map<String, List<Value>> columns = new LinkedHashMap<>();
         for (Map.Entry<String, Integer> c : lengths.entrySet()) {
-            Field joinKey = features.joinKeys().get(c.getKey());
+            Field joinKey = features.columns().get(c.getKey());
             JsonNode values = entities.get(c.getKey());
             List<Value> converted = new ArrayList<>(rows);
             for (int r = 0; r < rows; r++) {
@@ -72,7 +72,7 @@ final class OnlineFeaturesHandler implements JsonEndpoint {
             columns.put(c.getKey(), converted);
         }
         OnlineRequests.Call call = requests.call(features, columns, rows, req.bool("full_feature_names", false));
-        OnlineResponse response = store.getOnlineFeatures(call.refs(), call.rows(), call.fullFeatureNames());
+        OnlineResponse response = call.run(store);
         return new JsonReply(HttpStatus.OK, MediaType.JSON_UTF_8, FeastJson.toBytes(response));
     }
 }

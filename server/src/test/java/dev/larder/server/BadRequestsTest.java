@@ -90,8 +90,8 @@ class BadRequestsTest {
                 404, "unknown feature", "features[0]", "has no feature 'conv'", "[conv_rate, acc_rate, avg_daily_trips]");
         expect(get("{\"features\": [\"conv_rate\"], \"entities\": {\"driver_id\": [1]}}"),
                 400, "invalid feature reference", "features[0]", "'conv_rate'", "view:feature");
-        expect(get("{\"feature_service\": \"driver_activity\", \"entities\": {\"driver_id\": [1]}}"),
-                404, "unknown feature service", "feature_service", "'driver_activity'");
+        expect(get("{\"feature_service\": \"driver_activities\", \"entities\": {\"driver_id\": [1]}}"),
+                404, "unknown feature service", "feature_service", "'driver_activities'", "Available: [driver_activity, rider_activity]");
     }
 
     @Test

@@ -101,6 +101,36 @@ class GetOnlineFeaturesTest {
         assertThat(results.get(11).get("event_timestamps").get(1).asText()).isEqualTo(TestRepo.OLD.toString());
     }
 
+    /** Feast's documented feature-service request, with this repository's service name in the placeholder. */
+    @Test
+    void featureServiceRequest() {
+        Http.Reply r = http.post("/get-online-features", """
+                {
+                    "feature_service": "driver_activity",
+                    "entities": {
+                      "driver_id": [1001, 1002, 1003]
+                    }
+                  }""");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().at("/metadata/feature_names").toString())
+                .isEqualTo("[\"driver_id\",\"conv_rate\",\"acc_rate\",\"avg_daily_trips\",\"fresh_rate\"]");
+        assertThat(r.json().at("/results/3/values").toString()).isEqualTo("[1,2,3]");
+        assertThat(r.json().at("/results/4/statuses").toString()).isEqualTo("[\"PRESENT\",\"OUTSIDE_MAX_AGE\",\"NOT_FOUND\"]");
+    }
+
+    @Test
+    void featureServiceWithAliasAndJoinKeyMap() {
+        Http.Reply r = http.post("/get-online-features",
+                "{\"feature_service\": \"rider_activity\", \"entities\": {\"rider_id\": [1002, 1001]}, \"full_feature_names\": true}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().at("/metadata/feature_names").toString()).isEqualTo("[\"rider_id\",\"rider_stats__avg_daily_trips\"]");
+        assertThat(r.json().at("/results/1/values").toString()).isEqualTo("[2,1]");
+        Http.Reply wrongColumn = http.post("/get-online-features",
+                "{\"feature_service\": \"rider_activity\", \"entities\": {\"driver_id\": [1002]}}");
+        assertThat(wrongColumn.status()).isEqualTo(400);
+        assertThat(wrongColumn.detail()).contains("entities.driver_id", "[rider_id]");
+    }
+
     @Test
     void entitylessViewNeedsNoEntities() {
         Http.Reply r = http.post("/get-online-features", "{\"features\": [\"totals:drivers_online\"], \"entities\": {}}");

@@ -73,6 +73,14 @@ final class TestRepo {
                 schema:
                   - {name: drivers_online, dtype: Int64}
                 source: {path: data/totals.csv, timestamp_field: event_timestamp}
+            feature_services:
+              - name: driver_activity
+                features:
+                  - driver_hourly_stats
+                  - {view: driver_fresh, features: [fresh_rate]}
+              - name: rider_activity
+                features:
+                  - {view: driver_hourly_stats, features: [avg_daily_trips], alias: rider_stats, join_key_map: {driver_id: rider_id}}
             """;
 
     final Path dir;
