@@ -4,6 +4,7 @@ import com.linecorp.armeria.common.SessionProtocol;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.larder.FeatureStore;
 import dev.larder.definitions.FeatureViewDefinition;
 import dev.larder.registry.Repository;
@@ -17,7 +18,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code larder serve}: Feast's feature-server API over one {@link FeatureStore}, shared by all
- * requests. HTTP/1.1 and HTTP/2 (and, with TLS, HTTPS only) on one port.
+ * requests: HTTP/JSON (HTTP/1.1 and HTTP/2) and gRPC on one port, or with TLS, HTTPS and gRPC over TLS only.
  *
  * <pre>{@code
  * try (FeatureServer server = FeatureServer.start(Repository.open(repo), ServerOptions.defaults())) {
@@ -80,8 +81,23 @@ public final class FeatureServer implements AutoCloseable {
             return delegate.serve(ctx, req);
         });
         post.forEach((path, service) -> sb.route().post(path).build(service));
+        // gRPC on the same port: Feast's ServingService, the standard health check, and reflection for tools such as grpcurl.
+        sb.service(GrpcService.builder()
+                .addService(new GrpcServingService(store, requests, storeType, options.requestTimeout()))
+                .addService(new GrpcHealthService(health))
+                // Reflection v1alpha: what every grpcurl release reads (newer ones fall back to it); Armeria takes one reflection service.
+                .addService(reflection())
+                .enableUnframedRequests(true) // POST /feast.serving.ServingService/GetOnlineFeatures with a JSON body works from curl
+                .useBlockingTaskExecutor(true)
+                .maxRequestMessageLength((int) Math.min(Integer.MAX_VALUE, options.maxRequestBytes()))
+                .build());
         sb.route().get(HealthHandler.PATH).build(new HealthHandler(health, storeType));
         this.server = sb.build();
+    }
+
+    @SuppressWarnings("deprecation")
+    private static io.grpc.BindableService reflection() {
+        return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
     }
 
     private static java.util.Set<String> paths(Map<String, HttpService> post) {
@@ -130,7 +146,7 @@ public final class FeatureServer implements AutoCloseable {
     public String startupLine() {
         return "Serving project '" + store.project() + "' (" + store.featureViews().size() + " feature view"
                 + (store.featureViews().size() == 1 ? "" : "s") + ") from the " + storeType + " online store at " + url()
-                + " (HTTP/JSON" + (options.tls() ? " over TLS" : "") + ")";
+                + " (HTTP/JSON and gRPC" + (options.tls() ? " over TLS" : "") + ")";
     }
 
     /** Requests received and not yet answered. */

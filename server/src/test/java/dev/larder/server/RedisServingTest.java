@@ -1,6 +1,16 @@
 package dev.larder.server;
 
+import dev.larder.feast.proto.serving.FeatureList;
+import dev.larder.feast.proto.serving.GetOnlineFeaturesRequest;
+import dev.larder.feast.proto.serving.ServingServiceGrpc;
 import dev.larder.testing.net.DelayProxy;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import dev.larder.testing.redis.RedisServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,8 +20,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * The server over a real redis-server (started by the test): the same answers as over SQLite, 503
@@ -49,6 +61,19 @@ class RedisServingTest {
             assertThat(health.status()).as(health.body()).isEqualTo(503);
             assertThat(health.detail()).contains("redis online store");
             assertThat(seconds).as("answered within the 2 s command timeout and the 5 s probe bound, not hung").isLessThan(20);
+            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+            try {
+                StatusRuntimeException unavailable = catchThrowableOfType(() -> ServingServiceGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(60, TimeUnit.SECONDS).getOnlineFeatures(GetOnlineFeaturesRequest.newBuilder()
+                                .setFeatures(FeatureList.newBuilder().addVal("driver_hourly_stats:avg_daily_trips"))
+                                .putEntities("driver_id", GrpcServingTest.int64s(1001)).build()), StatusRuntimeException.class);
+                assertThat(unavailable.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                assertThat(unavailable.getStatus().getDescription()).contains("online store unavailable", "redis");
+                assertThat(HealthGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS)
+                        .check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.NOT_SERVING);
+            } finally {
+                channel.shutdownNow();
+            }
             Http.Reply push = http.post("/write-to-online-store", "{\"feature_view_name\": \"driver_extra\", \"df\": {\"driver_id\": [1],"
                     + " \"event_timestamp\": [\"2024-01-01\"], \"conv_rate\": [0.5]}}");
             assertThat(push.status()).as(push.body()).isEqualTo(503);
@@ -74,6 +99,17 @@ class RedisServingTest {
                 assertThat(r.status()).as(r.body()).isEqualTo(504);
                 assertThat(r.error()).isEqualTo("deadline exceeded");
                 assertThat(r.detail()).contains("500 ms", "--request-timeout");
+                ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+                try {
+                    StatusRuntimeException late = catchThrowableOfType(() -> ServingServiceGrpc.newBlockingStub(channel)
+                            .getOnlineFeatures(GetOnlineFeaturesRequest.newBuilder()
+                                    .setFeatures(FeatureList.newBuilder().addVal("driver_hourly_stats:avg_daily_trips"))
+                                    .putEntities("driver_id", GrpcServingTest.int64s(1001)).build()), StatusRuntimeException.class);
+                    assertThat(late.getStatus().getCode()).as(late.getStatus().toString()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+                    assertThat(late.getStatus().getDescription()).contains("500 ms", "--request-timeout");
+                } finally {
+                    channel.shutdownNow();
+                }
             }
         }
     }

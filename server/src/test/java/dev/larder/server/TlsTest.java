@@ -1,5 +1,11 @@
 package dev.larder.server;
 
+import dev.larder.feast.proto.serving.FeatureList;
+import dev.larder.feast.proto.serving.GetOnlineFeaturesRequest;
+import dev.larder.feast.proto.serving.ServingServiceGrpc;
+import io.grpc.Grpc;
+import io.grpc.ManagedChannel;
+import io.grpc.TlsChannelCredentials;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +41,18 @@ class TlsTest {
             Http.Reply r = https.post("/get-online-features", GetOnlineFeaturesTest.FEAST_DOC_REQUEST);
             assertThat(r.status()).as(r.body()).isEqualTo(200);
             assertThat(r.json().at("/results/3/values").toString()).isEqualTo("[1,2,3]");
+
+            ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(),
+                    TlsChannelCredentials.newBuilder().trustManager(cert.certPem.toFile()).build()).build();
+            try {
+                assertThat(ServingServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS)
+                        .getOnlineFeatures(GetOnlineFeaturesRequest.newBuilder()
+                                .setFeatures(FeatureList.newBuilder().addVal("driver_hourly_stats:avg_daily_trips"))
+                                .putEntities("driver_id", GrpcServingTest.int64s(1002)).build())
+                        .getResults(1).getValues(0).getInt64Val()).as("gRPC over TLS").isEqualTo(2);
+            } finally {
+                channel.shutdownNow();
+            }
 
             Http plain = new Http(server.url().replace("https://", "http://"));
             assertThatThrownBy(() -> plain.get("/health")).as("no plain HTTP on a TLS port").isInstanceOf(RuntimeException.class);
