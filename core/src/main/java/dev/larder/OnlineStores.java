@@ -73,4 +73,15 @@ public final class OnlineStores {
         }
         throw new ConfigException(where + ": Unknown online store type '" + type + "'. Available: " + providers.keySet());
     }
+
+    /**
+     * Creates the online store a repository configures: finds the provider by
+     * {@code online_store.type} and hands it the options, with the provider's sensitive keys
+     * marked so that no message shows their values.
+     */
+    public dev.larder.spi.OnlineStore open(dev.larder.config.RepoConfig config, java.time.Clock clock) {
+        OnlineStoreProvider provider = get(config.onlineStoreType(), config.source() + ": online_store.type");
+        return provider.create(new dev.larder.spi.StoreContext(config.project(), config.repoPath(),
+                config.onlineStore().withSensitive(provider.sensitiveOptions()), clock));
+    }
 }

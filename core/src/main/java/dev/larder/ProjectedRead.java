@@ -65,9 +65,8 @@ final class ProjectedRead {
         }
         List<OnlineResponse.Column> columns = new ArrayList<>(keyColumns);
         columns.addAll(featureColumns);
-        Map<String, Integer> index = new HashMap<>();
-        for (int i = 0; i < columns.size(); i++) index.putIfAbsent(columns.get(i).name(), i);
-        featureOrdinal.forEach((ref, ordinal) -> index.put(ref, keyColumns.size() + ordinal));
-        return new OnlineResponse(columns, index, entityRows.size());
+        List<String> aliases = new ArrayList<>(java.util.Collections.nCopies(columns.size(), (String) null));
+        featureOrdinal.forEach((ref, ordinal) -> aliases.set(keyColumns.size() + ordinal, ref));
+        return OnlineResponse.of(columns, aliases, entityRows.size());
     }
 }

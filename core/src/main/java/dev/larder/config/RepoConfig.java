@@ -24,16 +24,28 @@ import java.util.TreeSet;
  * @param onlineStore          the backend's options
  * @param materializationBatchSize rows per write call during materialization (default 10,000)
  * @param registry             which registry (Larder's JSON, Feast's file or SQL registry), where, and its refresh interval
+ * @param serving              how the facade bounds online reads ({@code serving:})
  */
 public record RepoConfig(String project, Path repoPath, String source, Path registryPath, String onlineStoreType,
-                         StoreOptions onlineStore, int materializationBatchSize, RegistryConfig registry) {
+                         StoreOptions onlineStore, int materializationBatchSize, RegistryConfig registry, ServingConfig serving) {
 
     /** A configuration whose registry kind follows from the registry file's name (see {@link RegistryConfig#file}). */
     public RepoConfig(String project, Path repoPath, String source, Path registryPath, String onlineStoreType,
-                      StoreOptions onlineStore, int materializationBatchSize) {
+                      StoreOptions onlineStore, int materializationBatchSize, ServingConfig serving) {
         this(project, repoPath, source, registryPath, onlineStoreType, onlineStore, materializationBatchSize,
-                RegistryConfig.file(registryPath, RegistryConfig.DEFAULT_CACHE_TTL));
+                RegistryConfig.file(registryPath, RegistryConfig.DEFAULT_CACHE_TTL), serving);
     }
+
+    public RepoConfig(String project, Path repoPath, String source, Path registryPath, String onlineStoreType,
+                      StoreOptions onlineStore, int materializationBatchSize, RegistryConfig registry) {
+        this(project, repoPath, source, registryPath, onlineStoreType, onlineStore, materializationBatchSize, registry, ServingConfig.DEFAULTS);
+    }
+
+    public RepoConfig(String project, Path repoPath, String source, Path registryPath, String onlineStoreType,
+                      StoreOptions onlineStore, int materializationBatchSize) {
+        this(project, repoPath, source, registryPath, onlineStoreType, onlineStore, materializationBatchSize, ServingConfig.DEFAULTS);
+    }
+
 
     public static final String FILE_NAME = "feature_store.yaml";
     public static final String DEFAULT_STORE_TYPE = "sqlite";
@@ -42,12 +54,13 @@ public record RepoConfig(String project, Path repoPath, String source, Path regi
 
     /** Keys Feast allows that Larder accepts and does not use. */
     private static final Set<String> IGNORED = Set.of("provider", "offline_store", "batch_engine", "feature_server", "flags", "coerce_tz_aware");
-    private static final Set<String> KNOWN = Set.of("project", "registry", "online_store", "entity_key_serialization_version", "materialization");
+    private static final Set<String> KNOWN = Set.of("project", "registry", "online_store", "entity_key_serialization_version", "materialization",
+            "serving");
 
-    /** Loads {@code feature_store.yaml} from a repository directory. */
+    /** Loads {@code feature_store.yaml} from a repository directory, expanding {@code ${VAR}} from the environment. */
     public static RepoConfig load(Path repo) {
         Path file = repo.resolve(FILE_NAME);
-        return fromMap(repo, file.toString(), YamlFiles.readMap(file));
+        return fromMap(repo, file.toString(), EnvironmentVariables.expand(file.toString(), YamlFiles.readMap(file), System::getenv));
     }
 
     public static RepoConfig fromMap(Path repo, String source, Map<String, Object> yaml) {
@@ -99,6 +112,8 @@ public record RepoConfig(String project, Path repoPath, String source, Path regi
             problems.add(where + "materialization: expected a mapping such as {batch_size: 10000}");
         }
 
+        ServingConfig serving = ServingConfig.parse(source, yaml.get("serving"), problems);
+
         for (String key : yaml.keySet()) {
             if (!KNOWN.contains(key) && !IGNORED.contains(key)) {
                 Set<String> valid = new TreeSet<>(KNOWN);
@@ -110,7 +125,7 @@ public record RepoConfig(String project, Path repoPath, String source, Path regi
             throw new ConfigException(problems);
         }
         return new RepoConfig(String.valueOf(project), repo, source, registry, type,
-                StoreOptions.of(source, type, storeMap), batchSize, registryConfig);
+                StoreOptions.of(source, type, storeMap), batchSize, registryConfig, serving);
     }
 
     /** Keys of Feast's registry mapping that Larder accepts without using them. */

@@ -5,7 +5,6 @@ import dev.larder.registry.Repository;
 import dev.larder.spi.EntityKey;
 import dev.larder.spi.FeatureRow;
 import dev.larder.spi.OnlineStore;
-import dev.larder.spi.OnlineStoreProvider;
 import dev.larder.spi.Value;
 
 import java.io.IOException;
@@ -114,9 +113,8 @@ final class TestRepo {
             throw new UncheckedIOException(e);
         }
         TestRepo t = new TestRepo(dir);
-        OnlineStoreProvider provider = t.repo.provider();
         try (OnlineStore store = t.repo.openStore()) {
-            t.repo.apply(store, provider.capabilities(), t.repo.plan());
+            t.repo.apply(store, t.repo.plan());
         }
         return t;
     }

@@ -80,14 +80,8 @@ public final class FeastGolden {
     }
 
     public static Definitions definitions() {
-        try {
-            @SuppressWarnings("unchecked")
-            java.util.Map<String, Object> yaml = new com.fasterxml.jackson.databind.ObjectMapper(
-                    new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readValue(FEATURES_YAML, java.util.Map.class);
-            return Definitions.fromMap("features.yaml", yaml);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        java.util.Map<String, Object> yaml = new org.yaml.snakeyaml.Yaml().load(FEATURES_YAML);
+        return Definitions.fromMap("features.yaml", yaml);
     }
 
     public static byte[] bytes(String name) {
