@@ -2,15 +2,19 @@ package dev.larder.server;
 
 import com.linecorp.armeria.common.HttpStatus;
 import dev.larder.LarderException;
+import dev.larder.RequestTimeoutException;
+import dev.larder.StoreBusyException;
+import dev.larder.spi.OnlineStoreException;
 
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Decides what a failure means for the client. Requests are checked before the facade is
- * called, so a {@link LarderException} left over is still the client's mistake (400); anything
- * else thrown while the online store works is the store's (503 with its type, retryable), never
- * a 500 with a stack trace.
+ * Decides what a failure means for the client. Requests are checked before the facade is called,
+ * so a {@link LarderException} left over is still the client's mistake (400). The store's
+ * {@link OnlineStoreException} (down, slow, refused) and a facade whose read bound stays full are
+ * 503, naming the store type; the facade's own read deadline is 504. Anything else is a fault of
+ * the server (500, logged with its cause), never shown with a stack trace.
  */
 final class Failures {
     private Failures() {
@@ -25,18 +29,24 @@ final class Failures {
 
     /**
      * @param storeType the online store's type, for the message
-     * @param operation what the store was asked to do ({@code read features}, {@code write rows})
+     * @param operation what the server was doing ({@code read features}, {@code write rows}), for an unexpected failure's message
      */
     static ApiException classify(Throwable failure, String storeType, String operation) {
         Throwable t = unwrap(failure);
         if (t instanceof ApiException) return (ApiException) t;
+        if (t instanceof OnlineStoreException) return storeFailure((OnlineStoreException) t);
+        if (t instanceof RequestTimeoutException) {
+            return new ApiException(HttpStatus.GATEWAY_TIMEOUT, "deadline exceeded", t.getMessage() + " (feature_store.yaml: serving.request_timeout)");
+        }
+        if (t instanceof StoreBusyException) return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "server busy", t.getMessage() + " (retry later)");
         if (t instanceof LarderException) return ApiException.badRequest("invalid request", t.getMessage());
-        return storeFailure(t, storeType, operation);
+        String message = t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getSimpleName() : t.getMessage();
+        return new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, "internal error",
+                "The server failed to " + operation + " over the " + storeType + " online store: " + message);
     }
 
-    static ApiException storeFailure(Throwable t, String storeType, String operation) {
-        String message = t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getSimpleName() : t.getMessage();
+    static ApiException storeFailure(OnlineStoreException e) {
         return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "online store unavailable",
-                "The " + storeType + " online store failed to " + operation + ": " + message + " (retry later)");
+                e.getMessage() + (e.isRetryable() ? " (retry later)" : " (this needs an operator; retrying will not help)"));
     }
 }

@@ -79,9 +79,9 @@ final class MaterializeHandler {
             try {
                 results = job.apply(new Materializer(repo, store, MaterializationListener.NONE));
             } catch (LarderException e) {
-                throw ApiException.badRequest("materialization failed", e.getMessage());
+                throw ApiException.unprocessable("materialization failed", e.getMessage());
             } catch (RuntimeException e) {
-                throw Failures.storeFailure(e, storeType, what);
+                throw Failures.classify(e, storeType, what);
             }
             ObjectNode reply = FeastJson.JSON.createObjectNode();
             ArrayNode out = reply.putArray("feature_views");

@@ -3,7 +3,6 @@ package dev.larder.server;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.larder.FeatureStore;
-import dev.larder.LarderException;
 import dev.larder.definitions.FeatureViewDefinition;
 import dev.larder.json.FeastJson;
 import dev.larder.spi.FeatureRow;
@@ -34,11 +33,10 @@ final class OnlineWrites {
         for (Map.Entry<String, List<FeatureRow>> e : byView.entrySet()) {
             try {
                 store.write(e.getKey(), e.getValue());
-            } catch (LarderException ex) {
-                throw ApiException.badRequest("invalid rows", ex.getMessage() + (written.isEmpty() ? "" : " (already written: " + written + ")"));
             } catch (RuntimeException ex) {
-                throw Failures.storeFailure(ex, storeType, "write " + e.getValue().size() + " rows of feature view '" + e.getKey() + "'"
-                        + (written.isEmpty() ? "" : " (already written: " + written + ")"));
+                ApiException failure = Failures.classify(ex, storeType, "write " + e.getValue().size() + " rows of feature view '" + e.getKey() + "'");
+                if (written.isEmpty()) throw failure;
+                throw new ApiException(failure.status(), failure.error(), failure.detail() + " (already written: " + written + ")");
             }
             written.add(e.getKey());
         }
