@@ -13,7 +13,9 @@ import java.util.concurrent.Callable;
 
 @Command(name = "serve", description = {
         "Serve the repository's features over Feast's feature-server API until stopped (Ctrl-C or SIGTERM: requests in flight finish first).",
-        "Endpoints: POST /get-online-features, GET /health. See docs/server.md."})
+        "HTTP/JSON (Feast's paths): POST /get-online-features, /push, /write-to-online-store, /materialize,"
+                + " /materialize-incremental; GET /health. gRPC on the same port: feast.serving.ServingService, grpc.health.v1.Health."
+                + " See docs/server.md."})
 final class ServeCommand implements Callable<Integer> {
     @ParentCommand
     LarderCli cli;

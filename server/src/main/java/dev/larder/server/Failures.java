@@ -13,8 +13,9 @@ import java.util.concurrent.ExecutionException;
  * Decides what a failure means for the client. Requests are checked before the facade is called,
  * so a {@link LarderException} left over is still the client's mistake (400). The store's
  * {@link OnlineStoreException} (down, slow, refused) and a facade whose read bound stays full are
- * 503, naming the store type; the facade's own read deadline is 504. Anything else is a fault of
- * the server (500, logged with its cause), never shown with a stack trace.
+ * 503, naming the store type; the facade's own read deadline is 504. Any other failure past the
+ * request's checks is taken for the store's too (503): stores not yet on contract v2 throw their
+ * own exception types. Never a stack trace.
  */
 final class Failures {
     private Failures() {
@@ -40,9 +41,11 @@ final class Failures {
         }
         if (t instanceof StoreBusyException) return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "server busy", t.getMessage() + " (retry later)");
         if (t instanceof LarderException) return ApiException.badRequest("invalid request", t.getMessage());
+        // Stores not yet on contract v2 throw their own types (RedisStoreException, SQLException wrappers, ...):
+        // a failure past the request's checks is the store's, so it is still 503 with the store type.
         String message = t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getSimpleName() : t.getMessage();
-        return new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, "internal error",
-                "The server failed to " + operation + " over the " + storeType + " online store: " + message);
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "online store unavailable",
+                "The " + storeType + " online store failed to " + operation + ": " + message + " (retry later)");
     }
 
     static ApiException storeFailure(OnlineStoreException e) {
