@@ -5,13 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,10 +58,16 @@ class ServeCommandTest {
 
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
                 LarderCli.class.getName(), "--repo", repo.toString(), "serve", "--port", "0", "--request-timeout", "60s");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        // Output to a file: Process.destroy() closes the pipes, and "Stopped." comes after it.
+        Path log = tmp.resolve("serve.log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            String line = out.readLine();
+            String line = null;
+            long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (line == null && p.isAlive() && System.nanoTime() < until) {
+                line = Files.readAllLines(log).stream().findFirst().orElse(null);
+                if (line == null) Thread.sleep(50);
+            }
             assertThat(line).as("the startup line").isNotNull()
                     .matches("Serving project 'qs' \\(1 feature view\\) from the sqlite online store at http://127\\.0\\.0\\.1:\\d+ \\(HTTP/JSON and gRPC\\)");
             Matcher m = Pattern.compile("(http://127\\.0\\.0\\.1:\\d+)").matcher(line);
@@ -100,8 +104,7 @@ class ServeCommandTest {
                 if (r[1] > sigterm) finishedAfterSigterm++;
             }
             assertThat(finishedAfterSigterm).as("requests were still in flight at SIGTERM and were finished").isPositive();
-            String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(rest).contains("Stopped.");
+            assertThat(Files.readString(log)).contains("Stopped.");
             assertThat(p.exitValue()).as("exit status after SIGTERM").isIn(0, 143);
         } finally {
             p.destroyForcibly();
