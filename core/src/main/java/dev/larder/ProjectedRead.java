@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
 
 /**
  * A feature service whose projections rename things (Feast's {@code name_alias} and
@@ -18,55 +17,63 @@ final class ProjectedRead {
     private ProjectedRead() {
     }
 
+    static List<String> refs(Projection p) {
+        List<String> refs = new ArrayList<>();
+        for (String f : p.features()) refs.add(p.view() + ":" + f);
+        return refs;
+    }
+
+    /** The entity rows as the projection's view sees them: its join keys take their values from the mapped request columns. */
+    static List<Map<String, Object>> rows(Projection p, List<? extends Map<String, ?>> entityRows) {
+        List<Map<String, Object>> rows = new ArrayList<>(entityRows.size());
+        for (Map<String, ?> row : entityRows) {
+            Map<String, Object> r = new LinkedHashMap<>(row);
+            p.joinKeyMap().forEach((viewKey, requestColumn) -> {
+                if (row.containsKey(requestColumn)) r.put(viewKey, row.get(requestColumn));
+            });
+            rows.add(r);
+        }
+        return rows;
+    }
+
     /**
-     * @param read reads {@code view:feature} references for entity rows with full feature names
+     * Puts the projections' responses (read with full feature names) together: join-key columns
+     * under the request's names, then each projection's features as {@code alias__feature} (full
+     * names) or {@code feature}.
      */
-    static OnlineResponse read(List<Projection> projections, List<? extends Map<String, ?>> entityRows, boolean fullFeatureNames,
-                               BiFunction<List<String>, List<Map<String, Object>>, OnlineResponse> read) {
+    static OnlineResponse combine(List<Projection> projections, List<OnlineResponse> parts, int rowCount, boolean fullFeatureNames) {
         List<OnlineResponse.Column> keyColumns = new ArrayList<>();
         List<OnlineResponse.Column> featureColumns = new ArrayList<>();
-        Map<String, Integer> featureOrdinal = new HashMap<>();
+        List<String> featureRefs = new ArrayList<>();
         Map<String, String> servedFrom = new HashMap<>();
-        for (Projection p : projections) {
-            List<Map<String, Object>> rows = new ArrayList<>(entityRows.size());
-            for (Map<String, ?> row : entityRows) {
-                Map<String, Object> r = new LinkedHashMap<>(row);
-                // join_key_map: the view's join key takes its value from the request column it is mapped to.
-                p.joinKeyMap().forEach((viewKey, requestColumn) -> {
-                    if (row.containsKey(requestColumn)) r.put(viewKey, row.get(requestColumn));
-                });
-                rows.add(r);
-            }
-            List<String> refs = new ArrayList<>();
-            for (String f : p.features()) refs.add(p.view() + ":" + f);
-            OnlineResponse part = read.apply(refs, rows);
-            Map<String, String> reverse = new HashMap<>();
-            p.joinKeyMap().forEach((viewKey, requestColumn) -> reverse.put(viewKey, requestColumn));
-            for (OnlineResponse.Column c : part.columns()) {
-                int sep = c.name().indexOf("__");
-                boolean isFeature = sep > 0 && c.name().substring(0, sep).equals(p.view()) && p.features().contains(c.name().substring(sep + 2));
-                if (!isFeature) {
-                    String name = reverse.getOrDefault(c.name(), c.name());
+        for (int i = 0; i < projections.size(); i++) {
+            Projection p = projections.get(i);
+            Map<String, String> requestName = new HashMap<>(p.joinKeyMap());
+            for (OnlineResponse.Column c : parts.get(i).columns()) {
+                String prefix = p.view() + "__";
+                String feature = c.name().startsWith(prefix) ? c.name().substring(prefix.length()) : null;
+                if (feature == null || !p.features().contains(feature)) {
+                    String name = requestName.getOrDefault(c.name(), c.name());
                     if (keyColumns.stream().noneMatch(k -> k.name().equals(name))) {
                         keyColumns.add(new OnlineResponse.Column(name, c.values(), c.statuses(), c.eventTimes()));
                     }
                     continue;
                 }
-                String feature = c.name().substring(sep + 2);
                 String name = fullFeatureNames ? p.servedViewName() + "__" + feature : feature;
                 String clash = servedFrom.putIfAbsent(name, p.servedViewName());
                 if (clash != null) {
                     throw new LarderException("Feature name '" + name + "' is served from both '" + clash + "' and '" + p.servedViewName()
                             + "'; request full feature names (view__feature) to tell them apart");
                 }
-                featureOrdinal.put(p.servedViewName() + ":" + feature, featureColumns.size());
                 featureColumns.add(new OnlineResponse.Column(name, c.values(), c.statuses(), c.eventTimes()));
+                featureRefs.add(p.servedViewName() + ":" + feature);
             }
         }
         List<OnlineResponse.Column> columns = new ArrayList<>(keyColumns);
         columns.addAll(featureColumns);
-        List<String> aliases = new ArrayList<>(java.util.Collections.nCopies(columns.size(), (String) null));
-        featureOrdinal.forEach((ref, ordinal) -> aliases.set(keyColumns.size() + ordinal, ref));
-        return OnlineResponse.of(columns, aliases, entityRows.size());
+        List<String> aliases = new ArrayList<>();
+        keyColumns.forEach(k -> aliases.add(null));
+        aliases.addAll(featureRefs);
+        return OnlineResponse.of(columns, aliases, rowCount);
     }
 }

@@ -10,7 +10,6 @@ import dev.larder.FieldStatus;
 import dev.larder.OnlineResponse;
 import dev.larder.json.FeastJson;
 import dev.larder.registry.Repository;
-import dev.larder.spi.FeatureView;
 import dev.larder.spi.Value;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,9 +34,6 @@ final class GetCommand implements Callable<Integer> {
     @ParentCommand
     LarderCli cli;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Option(names = "--features", split = ",", paramLabel = "VIEW:FEATURE",
             description = "Feature references, comma-separated, e.g. driver_hourly_stats:conv_rate,driver_hourly_stats:acc_rate")
     List<String> features;
@@ -60,10 +56,18 @@ final class GetCommand implements Callable<Integer> {
     @Option(names = "--output", defaultValue = "table", description = "table or json (Feast's feature-server response). Default: ${DEFAULT-VALUE}")
     Output output;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
-        if ((features == null || features.isEmpty()) == (featureService == null)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "Give either --features VIEW:FEATURE,... or --feature-service NAME");
+        boolean hasFeatures = features != null && !features.isEmpty();
+        if (!hasFeatures && featureService == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "Missing required option: '--features=VIEW:FEATURE[,VIEW:FEATURE...]' or '--feature-service=NAME'");
+        }
+        if (hasFeatures && featureService != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Give either --features or --feature-service, not both");
         }
         if (features != null) for (String f : features) FeatureRef.parse(f); // a bad reference fails before anything is opened
         List<Map<String, Object>> rows = new ArrayList<>();

@@ -406,7 +406,7 @@ class CliTest {
         CliRunner.Result r = fails(2, inRepo("materialize", "2024-05-01"));
         assertThat(r.err()).contains("Missing required parameter: 'END'").contains("Usage: larder materialize");
         assertThat(fails(2, "frobnicate").err()).contains("Unmatched argument").contains("Usage: larder");
-        assertThat(fails(2, inRepo("get", "--entity", "driver_id=1")).err()).contains("Give either --features VIEW:FEATURE,... or --feature-service NAME").contains("Usage: larder get");
+        assertThat(fails(2, inRepo("get", "--entity", "driver_id=1")).err()).contains("Missing required option: '--features").contains("Usage: larder get");
     }
 
     @Test

@@ -127,13 +127,12 @@ public record Definitions(List<EntityDefinition> entities, List<FeatureViewDefin
             for (int i = 0; i < rawServices.size(); i++) {
                 Object name = rawServices.get(i).get("name");
                 String path = "feature_services[" + i + "]" + (name == null ? "" : " (" + name + ")");
-                FeatureServiceDefinition fs = service(path, rawServices.get(i), views);
-                if (fs == null) continue;
-                if (!serviceNames.add(fs.name())) {
-                    problem(path + ".name", "feature service '" + fs.name() + "' is defined twice; feature service names must be unique");
-                } else {
-                    services.add(fs);
+                if (name != null && !serviceNames.add(String.valueOf(name).trim())) {
+                    problem(path + ".name", "feature service '" + name + "' is defined twice; feature service names must be unique");
+                    continue;
                 }
+                FeatureServiceDefinition fs = service(path, rawServices.get(i), views);
+                if (fs != null) services.add(fs);
             }
             if (!problems.isEmpty()) {
                 throw new LarderException(String.join(System.lineSeparator(), problems));

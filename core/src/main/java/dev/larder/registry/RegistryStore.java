@@ -49,6 +49,15 @@ public interface RegistryStore {
     /** Replaces the project's definitions with {@code registry}'s, written as a whole or not at all. */
     void save(Registry registry);
 
+    /**
+     * Records that a view's rows for [start, end] are in the online store. Feast's registries
+     * append the interval to the view's {@code materialization_intervals} in place, as Feast's
+     * {@code apply_materialization} does, leaving every other object as it is.
+     */
+    default void recordMaterialized(String project, String view, Registry.Interval interval, java.time.Instant now) {
+        save(loadApplied(project).withMaterialized(view, interval, now));
+    }
+
     /** Removes the project's definitions (the whole registry when no other project remains in a file). */
     void delete(String project);
 }

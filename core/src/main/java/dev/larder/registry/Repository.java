@@ -139,8 +139,9 @@ public final class Repository {
 
     /** Records a materialized interval; re-reads the file so that concurrent updates of other views are kept. */
     public synchronized Registry recordMaterialized(String view, Registry.Interval interval) {
-        Registry next = appliedRegistry().withMaterialized(view, interval, clock.instant());
-        registryStore.save(next);
-        return next;
+        appliedRegistry().view(view).orElseThrow(() -> new LarderException("Feature view '" + view
+                + "' is not in the registry; run 'larder apply' first"));
+        registryStore.recordMaterialized(config.project(), view, interval, clock.instant());
+        return appliedRegistry();
     }
 }

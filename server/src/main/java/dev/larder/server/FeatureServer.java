@@ -54,7 +54,7 @@ public final class FeatureServer implements AutoCloseable {
             if (store.featureViews().containsKey(d.name())) definitions.put(d.name(), d);
         }
         OnlineWrites writes = new OnlineWrites(store, storeType);
-        MaterializeHandler materialize = new MaterializeHandler(repo, store.onlineStore(), storeType);
+        MaterializeHandler materialize = new MaterializeHandler(repo, store, storeType);
 
         Map<String, HttpService> post = new LinkedHashMap<>();
         post.put(OnlineFeaturesHandler.PATH, new JsonService(new OnlineFeaturesHandler(store, requests)));

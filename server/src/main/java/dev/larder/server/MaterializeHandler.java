@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.HttpStatus;
 import dev.larder.Dates;
+import dev.larder.FeatureStore;
 import dev.larder.LarderException;
 import dev.larder.json.FeastJson;
 import dev.larder.materialize.MaterializationListener;
@@ -33,13 +34,15 @@ final class MaterializeHandler {
     private static final Set<String> INCREMENTAL_FIELDS = Set.of("end_ts", "feature_views");
 
     private final Repository repo;
+    private final FeatureStore facade;
     private final OnlineStore store;
     private final String storeType;
     private final AtomicReference<String> running = new AtomicReference<>();
 
-    MaterializeHandler(Repository repo, OnlineStore store, String storeType) {
+    MaterializeHandler(Repository repo, FeatureStore facade, String storeType) {
         this.repo = repo;
-        this.store = store;
+        this.facade = facade;
+        this.store = facade.onlineStore();
         this.storeType = storeType;
     }
 
@@ -95,6 +98,8 @@ final class MaterializeHandler {
             }
             return JsonEndpoint.JsonReply.json(HttpStatus.OK, reply.toString().getBytes(StandardCharsets.UTF_8));
         } finally {
+            // Materialization writes to the store directly: the facade's cache forgets the views (even after a partial run).
+            facade.featureViews().keySet().forEach(facade::invalidateCache);
             running.set(null);
         }
     }

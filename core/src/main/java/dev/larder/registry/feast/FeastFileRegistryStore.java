@@ -101,6 +101,31 @@ public final class FeastFileRegistryStore implements RegistryStore {
     }
 
     @Override
+    public void recordMaterialized(String project, String view, dev.larder.registry.Registry.Interval interval, java.time.Instant now) {
+        Registry current = readProto().orElseThrow(() -> new LarderException(describe() + ": no registry yet; run 'larder apply' first"));
+        Registry.Builder b = current.toBuilder();
+        boolean found = false;
+        for (int i = 0; i < b.getFeatureViewsCount(); i++) {
+            var fv = b.getFeatureViews(i);
+            if (fv.getSpec().getProject().equals(project) && fv.getSpec().getName().equals(view)) {
+                b.setFeatureViews(i, fv.toBuilder().setMeta(FeastMaterialization.append(fv.getMeta(), interval, now)));
+                found = true;
+            }
+        }
+        for (int i = 0; i < b.getStreamFeatureViewsCount(); i++) {
+            var sfv = b.getStreamFeatureViews(i);
+            if (sfv.getSpec().getProject().equals(project) && sfv.getSpec().getName().equals(view)) {
+                b.setStreamFeatureViews(i, sfv.toBuilder().setMeta(FeastMaterialization.append(sfv.getMeta(), interval, now)));
+                found = true;
+            }
+        }
+        if (!found) {
+            throw new LarderException(describe() + ": project '" + project + "' has no feature view '" + view + "'");
+        }
+        write(b.setVersionId(uuids.get()).setLastUpdated(FeastRegistryMapping.timestamp(now)).build());
+    }
+
+    @Override
     public void delete(String project) {
         Optional<Registry> current = readProto();
         if (current.isEmpty()) return;

@@ -226,6 +226,15 @@ public final class FeastSqlRegistryStore implements RegistryStore {
     @Override
     public void save(Registry registry) {
         String project = registry.project();
+        if (url.dialect() == SqlRegistryUrl.Dialect.SQLITE) {
+            try {
+                Files.createDirectories(url.sqliteFile().getParent());
+            } catch (java.io.IOException e) {
+                throw new LarderException(describe() + ": cannot create the directory " + url.sqliteFile().getParent() + ": " + e.getMessage(), e);
+            }
+        }
+        // Feast draws the project's uuid when it opens the registry, before the apply draws the version ids.
+        String projectUuid = uuids.get();
         try (Connection c = connect()) {
             c.setAutoCommit(false);
             try {
@@ -242,7 +251,7 @@ public final class FeastSqlRegistryStore implements RegistryStore {
                 sync(c, FEATURE_SERVICES, project, next.featureServices(), s -> s.getSpec().getName(),
                         s -> s.toBuilder().setSpec(s.getSpec().toBuilder().clearProject()).build(), now);
                 syncHistory(c, project, next.versionHistory());
-                setMetadata(c, project, "project_uuid", uuids.get(), now, false);
+                setMetadata(c, project, "project_uuid", projectUuid, now, false);
                 setMetadata(c, project, "last_updated_timestamp", Long.toString(now), now, true);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -252,6 +261,59 @@ public final class FeastSqlRegistryStore implements RegistryStore {
         } catch (SQLException e) {
             throw failure("cannot write the registry", e);
         }
+    }
+
+    @Override
+    public void recordMaterialized(String project, String view, Registry.Interval interval, Instant now) {
+        try (Connection c = connect()) {
+            c.setAutoCommit(false);
+            try {
+                boolean found = updateView(c, FEATURE_VIEWS, project, view, FeatureView.parser(),
+                        fv -> fv.toBuilder().setMeta(FeastMaterialization.append(fv.getMeta(), interval, now)).build(), now)
+                        || updateView(c, STREAM_FEATURE_VIEWS, project, view, StreamFeatureView.parser(),
+                        sfv -> sfv.toBuilder().setMeta(FeastMaterialization.append(sfv.getMeta(), interval, now)).build(), now);
+                if (!found) {
+                    throw new LarderException(describe() + ": project '" + project + "' has no feature view '" + view + "'");
+                }
+                setMetadata(c, project, "last_updated_timestamp", Long.toString(now.getEpochSecond()), now.getEpochSecond(), true);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure("cannot record the materialized interval", e);
+        }
+    }
+
+    private <T extends Message> boolean updateView(Connection c, ObjectTable t, String project, String view, Parser<T> parser,
+                                                   Function<T, T> change, Instant now) throws SQLException {
+        if (!tables(c).contains(t.table())) return false;
+        byte[] bytes;
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + t.protoColumn() + " FROM " + t.table() + " WHERE " + t.nameColumn()
+                + " = ? AND project_id = ?")) {
+            ps.setString(1, view);
+            ps.setString(2, project);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return false;
+                bytes = rs.getBytes(1);
+            }
+        }
+        T updated;
+        try {
+            updated = change.apply(parser.parseFrom(bytes));
+        } catch (InvalidProtocolBufferException e) {
+            throw new LarderException(describe() + ": table " + t.table() + ", row '" + view + "': not a readable Feast proto: " + e.getMessage(), e);
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.table() + " SET " + t.protoColumn() + " = ?, last_updated_timestamp = ?"
+                + " WHERE " + t.nameColumn() + " = ? AND project_id = ?")) {
+            ps.setBytes(1, updated.toByteArray());
+            ps.setLong(2, now.getEpochSecond());
+            ps.setString(3, view);
+            ps.setString(4, project);
+            ps.executeUpdate();
+        }
+        return true;
     }
 
     @Override
@@ -450,6 +512,7 @@ public final class FeastSqlRegistryStore implements RegistryStore {
         ddl.add("CREATE INDEX IF NOT EXISTS idx_fv_version_history_project_id ON feature_view_version_history (project_id)");
         ddl.add("CREATE TABLE IF NOT EXISTS feast_metadata (project_id VARCHAR(255) NOT NULL, metadata_key VARCHAR(50) NOT NULL,"
                 + " metadata_value TEXT NOT NULL, last_updated_timestamp BIGINT NOT NULL, PRIMARY KEY (project_id, metadata_key))");
+        ddl.add("CREATE INDEX IF NOT EXISTS idx_feast_metadata_project_id ON feast_metadata (project_id)");
         try (Statement s = c.createStatement()) {
             for (String sql : ddl) s.execute(sql);
         }

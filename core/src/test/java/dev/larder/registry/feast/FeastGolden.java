@@ -38,9 +38,9 @@ public final class FeastGolden {
     /** The UUIDs the golden files hold, in the order Feast draws them: the three views' version records, then the registry's version_id. */
     public static final List<String> FILE_UUIDS = List.of("b33717fa-15b6-4449-8dec-f7463adf8b6f", "b1bd758c-f0e2-49ef-86f5-a297418bbeae",
             "97a4979c-0f6e-40a0-aaa3-03acbb09a70b", "bce3a6cd-2e7b-4308-bd9d-47c0e5396e1c");
-    /** The SQL registry's: the three version records, then the project_uuid metadata. */
-    public static final List<String> SQL_UUIDS = List.of(FILE_UUIDS.get(0), FILE_UUIDS.get(1), FILE_UUIDS.get(2),
-            "b8f55d82-7017-4603-8eae-07c31e7220e5");
+    /** The SQL registry's: the project_uuid metadata (drawn when the registry is opened), then the three version records. */
+    public static final List<String> SQL_UUIDS = List.of("b8f55d82-7017-4603-8eae-07c31e7220e5", "c2f1ca22-3e9a-4d5b-aac6-7aab994a64ad",
+            "fbe70298-97fa-49de-9d34-598c7866cc07", "2d6ab9a6-8d2b-4e16-b8eb-dd6d78eb6d2f");
 
     /** The driver repository as features.yaml (Feast's tags, descriptions and push source have no features.yaml form). */
     public static final String FEATURES_YAML = """
@@ -80,8 +80,16 @@ public final class FeastGolden {
     }
 
     public static Definitions definitions() {
-        java.util.Map<String, Object> yaml = new org.yaml.snakeyaml.Yaml().load(FEATURES_YAML);
-        return Definitions.fromMap("features.yaml", yaml);
+        try {
+            Path dir = Files.createTempDirectory("larder-golden-");
+            Files.writeString(dir.resolve(Definitions.FILE_NAME), FEATURES_YAML);
+            Definitions d = Definitions.load(dir);
+            Files.delete(dir.resolve(Definitions.FILE_NAME));
+            Files.delete(dir);
+            return d;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static byte[] bytes(String name) {
