@@ -14,7 +14,9 @@ import java.util.TreeSet;
 /**
  * {@code feature_store.yaml}, Feast's repo configuration: the project, the registry file, the
  * online store ({@code type:} selects the backend, default {@code sqlite}; the other keys are the
- * backend's options), the entity-key serialization version (only 3) and materialization settings.
+ * backend's options), the entity-key serialization version (only 3), materialization settings and
+ * the materialization engine ({@code batch_engine:}, default {@code local}; the other keys are the
+ * engine's options, checked by the engine).
  *
  * @param project              the Feast project name
  * @param repoPath             the repository directory; relative paths resolve against it
@@ -23,18 +25,23 @@ import java.util.TreeSet;
  * @param onlineStoreType      the selected backend type
  * @param onlineStore          the backend's options
  * @param materializationBatchSize rows per write call during materialization (default 10,000)
+ * @param batchEngineType          the materialization engine ({@code batch_engine.type}, default {@code local})
+ * @param batchEngine              the engine's options (the other keys of {@code batch_engine:})
  */
 public record RepoConfig(String project, Path repoPath, String source, Path registryPath, String onlineStoreType,
-                         StoreOptions onlineStore, int materializationBatchSize) {
+                         StoreOptions onlineStore, int materializationBatchSize, String batchEngineType,
+                         StoreOptions batchEngine) {
 
     public static final String FILE_NAME = "feature_store.yaml";
     public static final String DEFAULT_STORE_TYPE = "sqlite";
     public static final String DEFAULT_REGISTRY = "data/registry.json";
     public static final int DEFAULT_BATCH_SIZE = 10_000;
+    public static final String DEFAULT_BATCH_ENGINE = "local";
 
     /** Keys Feast allows that Larder accepts and does not use. */
-    private static final Set<String> IGNORED = Set.of("provider", "offline_store", "batch_engine", "feature_server", "flags", "coerce_tz_aware");
-    private static final Set<String> KNOWN = Set.of("project", "registry", "online_store", "entity_key_serialization_version", "materialization");
+    private static final Set<String> IGNORED = Set.of("provider", "offline_store", "feature_server", "flags", "coerce_tz_aware");
+    private static final Set<String> KNOWN = Set.of("project", "registry", "online_store", "entity_key_serialization_version", "materialization",
+            "batch_engine");
 
     /** Loads {@code feature_store.yaml} from a repository directory. */
     public static RepoConfig load(Path repo) {
@@ -88,6 +95,14 @@ public record RepoConfig(String project, Path repoPath, String source, Path regi
             @SuppressWarnings("unchecked")
             StoreOptions m = StoreOptions.ofSection(source, "materialization", "materialization", (Map<String, ?>) mat);
             batchSize = m.integer("batch_size", DEFAULT_BATCH_SIZE, 1, 1_000_000);
+            // Feast's name for the same setting (MaterializationConfig.online_write_batch_size).
+            if (m.isSet("online_write_batch_size")) {
+                int feast = m.integer("online_write_batch_size", DEFAULT_BATCH_SIZE, 1, 1_000_000);
+                if (m.isSet("batch_size") && feast != batchSize) {
+                    m.problem("online_write_batch_size", "'" + feast + "' contradicts batch_size '" + batchSize + "'; they are the same setting, give one");
+                }
+                batchSize = feast;
+            }
             try {
                 m.validate();
             } catch (ConfigException e) {
@@ -96,6 +111,23 @@ public record RepoConfig(String project, Path repoPath, String source, Path regi
         } else if (mat != null) {
             problems.add(where + "materialization: expected a mapping such as {batch_size: 10000}");
         }
+
+        String engineType = DEFAULT_BATCH_ENGINE;
+        Map<String, Object> engineMap = Map.of();
+        Object engine = yaml.get("batch_engine");
+        if (engine instanceof Map) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = (Map<String, Object>) engine;
+            engineMap = m;
+            Object t = m.get("type");
+            if (t != null) engineType = String.valueOf(t).trim();
+        } else if (engine instanceof String) {
+            engineType = ((String) engine).trim();
+        } else if (engine != null) {
+            problems.add(where + "batch_engine: expected a mapping with a 'type' key, such as {type: spark, master: \"local[*]\"}");
+        }
+        Map<String, Object> engineOptions = new java.util.LinkedHashMap<>(engineMap);
+        engineOptions.remove("type");
 
         for (String key : yaml.keySet()) {
             if (!KNOWN.contains(key) && !IGNORED.contains(key)) {
@@ -108,6 +140,7 @@ public record RepoConfig(String project, Path repoPath, String source, Path regi
             throw new ConfigException(problems);
         }
         return new RepoConfig(String.valueOf(project), repo, source, registry, type,
-                StoreOptions.of(source, type, storeMap), batchSize);
+                StoreOptions.of(source, type, storeMap), batchSize, engineType,
+                StoreOptions.ofSection(source, "batch_engine", "the " + engineType + " materialization engine", engineOptions));
     }
 }
