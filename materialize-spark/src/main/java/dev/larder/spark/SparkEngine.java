@@ -109,7 +109,7 @@ public final class SparkEngine implements MaterializationEngine {
         try {
             raw = read(s, src);
             for (StructField f : raw.schema().fields()) columns.put(f.name(), column(f.name(), f.dataType()));
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark throws its checked SparkException through Scala code
             throw failure(task, e, "cannot read " + src.location() + " as " + src.format().name().toLowerCase(Locale.ROOT));
         }
         try {
@@ -134,7 +134,7 @@ public final class SparkEngine implements MaterializationEngine {
             latest.foreachPartition(new PartitionWriter(task.view(), src.location(), target.spec(), batchSize, written));
             progress.written(written.value());
             return ViewOutcome.written(written.value());
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark throws its checked SparkException through Scala code
             throw failure(task, e, "the Spark job failed");
         }
     }

@@ -105,7 +105,7 @@ class SparkEngineTest {
                 + " TIMESTAMPTZ '2024-01-01 00:00:00+00' + INTERVAL (i + r) SECOND AS at,"
                 + " [CAST(i AS FLOAT), 0.25] AS floats, ['x' || r, 'y' || i] AS strings, CASE WHEN i % 7 = 0 THEN NULL ELSE [i, r, -1] END AS longs,"
                 + " [true, i % 3 = 0] AS bools, [1700000000 + i, 1700000000 + r] AS times"
-                + " FROM range(0, 3000) a(i), range(0, 5) b(r) WHERE r < 4 OR i = 0)) TO '" + d + "/stats.parquet' (FORMAT PARQUET)");
+                + " FROM range(0, 1000) a(i), range(0, 5) b(r) WHERE r < 4 OR i = 0)) TO '" + d + "/stats.parquet' (FORMAT PARQUET)");
         // users: string keys in gzipped CSV, with repeated keys (the later event wins).
         duck("COPY (SELECT 'u' || (i % 500) AS user_id, TIMESTAMP '2024-05-01 01:00:00' + INTERVAL (i) SECOND AS ts,"
                 + " i / 3.0 AS score, i AS visits, 'label ' || i AS label FROM range(0, 2000) t(i))"
@@ -127,7 +127,7 @@ class SparkEngineTest {
         List<ViewResult> bySpark = materialize(spark, START, END);
         assertThat(bySpark).extracting(ViewResult::view, ViewResult::rows)
                 .containsExactlyElementsOf(byLocal.stream().map(r -> org.assertj.core.groups.Tuple.tuple(r.view(), r.rows())).toList())
-                .contains(org.assertj.core.groups.Tuple.tuple("stats", 3000L), org.assertj.core.groups.Tuple.tuple("users", 500L),
+                .contains(org.assertj.core.groups.Tuple.tuple("stats", 1000L), org.assertj.core.groups.Tuple.tuple("users", 500L),
                         org.assertj.core.groups.Tuple.tuple("pairs", 700L), org.assertj.core.groups.Tuple.tuple("global", 1L));
         return spark;
     }
@@ -138,7 +138,7 @@ class SparkEngineTest {
         Map<String, List<String>> a = SparkTestRepos.dumpSqlite(tmp.resolve("sqlite-local/data/online.db"));
         Map<String, List<String>> b = SparkTestRepos.dumpSqlite(spark.resolve("data/online.db"));
         assertThat(a.keySet()).contains("parity_stats", "parity_users", "parity_pairs", "parity_global");
-        assertThat(a.get("parity_stats")).hasSize(3000 * 13);
+        assertThat(a.get("parity_stats")).hasSize(1000 * 13);
         assertThat(b).isEqualTo(a);
     }
 
@@ -149,7 +149,7 @@ class SparkEngineTest {
         localAndSpark("redis", redis(REDIS.address(), 1), redis(REDIS.address(), 2));
         Map<String, Map<String, String>> a = SparkTestRepos.dumpRedis(REDIS.port(), 1);
         Map<String, Map<String, String>> b = SparkTestRepos.dumpRedis(REDIS.port(), 2);
-        assertThat(a).hasSizeGreaterThan(3000 + 500 + 700);
+        assertThat(a).hasSizeGreaterThan(1000 + 500 + 700);
         assertThat(b).isEqualTo(a);
     }
 
@@ -196,13 +196,13 @@ class SparkEngineTest {
         List<ViewResult> first = LarderSpark.materializeIncremental(SparkTestRepos.spark(), dir, end, List.of("stats"));
         assertThat(first).singleElement().satisfies(r -> {
             assertThat(r.start()).isEqualTo(end.minus(java.time.Duration.ofDays(1)));
-            assertThat(r.rows()).isEqualTo(3000); // every driver's r = 0 row at 00:01
+            assertThat(r.rows()).isEqualTo(1000); // every driver's r = 0 row at 00:01
         });
         assertThat(watermark(dir, "stats")).contains(end);
         List<ViewResult> second = LarderSpark.materializeIncremental(SparkTestRepos.spark(), dir, END, List.of("stats"));
         assertThat(second).singleElement().satisfies(r -> {
             assertThat(r.start()).isEqualTo(end);
-            assertThat(r.rows()).isEqualTo(3000);
+            assertThat(r.rows()).isEqualTo(1000);
         });
         assertThat(watermark(dir, "stats")).contains(END);
     }

@@ -39,7 +39,8 @@ final class SparkTestRepos {
         if (spark == null) {
             spark = SparkSession.builder().appName("larder-spark-tests").master("local[2]")
                     .config("spark.ui.enabled", "false")
-                    .config("spark.sql.shuffle.partitions", "4")
+                    .config("spark.sql.shuffle.partitions", "2")
+                    .config("spark.default.parallelism", "2")
                     .config("spark.sql.session.timeZone", "UTC")
                     .getOrCreate();
         }
