@@ -46,6 +46,35 @@ public final class LarderSpark {
         return run(spark, repo, (m) -> m.materializeIncremental(views, end));
     }
 
+    /**
+     * The entry point for spark-submit:
+     * {@code spark-submit --class dev.larder.spark.LarderSpark larder-spark.jar REPO START END [VIEW,...]}, or
+     * {@code ... REPO --incremental END [VIEW,...]}. Times are ISO-8601 instants ({@code 2024-05-01T00:00:00Z}).
+     */
+    public static void main(String[] args) {
+        if (args.length < 3) {
+            System.err.println("usage: LarderSpark REPO START END [VIEW,...]   or   LarderSpark REPO --incremental END [VIEW,...]");
+            System.exit(2);
+        }
+        Path repo = Path.of(args[0]);
+        boolean incremental = args[1].equals("--incremental");
+        List<String> views = args.length > 3 ? List.of(args[3].split(",")) : List.of();
+        SparkSession spark = SparkSession.builder().appName("larder-materialize").getOrCreate();
+        try {
+            List<ViewResult> results = incremental
+                    ? materializeIncremental(spark, repo, Instant.parse(args[2]), views)
+                    : materialize(spark, repo, Instant.parse(args[1]), Instant.parse(args[2]), views);
+            for (ViewResult r : results) {
+                System.out.println(r.view() + ": " + (r.skipped() ? r.note() : "wrote " + r.rows() + " rows; materialized up to " + r.end()));
+            }
+        } catch (LarderException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(1);
+        } finally {
+            spark.stop();
+        }
+    }
+
     private interface Run {
         List<ViewResult> apply(Materializer m);
     }
@@ -58,8 +87,6 @@ public final class LarderSpark {
         try (OnlineStore store = repository.openStore();
              SparkEngine engine = SparkEngine.on(spark, engineConfig, config.materializationBatchSize())) {
             return run.apply(new Materializer(repository, store, MaterializationListener.NONE, engine));
-        } catch (LarderException e) {
-            throw e;
         }
     }
 }

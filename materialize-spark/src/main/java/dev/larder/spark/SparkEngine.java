@@ -18,6 +18,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.BinaryType;
@@ -94,6 +96,10 @@ public final class SparkEngine implements MaterializationEngine {
                     // Naive timestamps are UTC, as in the local engine; spark_conf can say otherwise.
                     .config("spark.sql.session.timeZone", "UTC")
                     .config("spark.ui.enabled", "false");
+            if (config.master().startsWith("local")) {
+                // Everything runs in this process: listen on loopback only, not on the host's interfaces.
+                b.config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1");
+            }
             for (Map.Entry<String, String> e : config.sparkConf().entrySet()) b.config(e.getKey(), e.getValue());
             spark = b.getOrCreate();
         }
@@ -164,11 +170,13 @@ public final class SparkEngine implements MaterializationEngine {
             d = d.where(functions.col(quote(k.name())).isNotNull());
             partitionBy.add(functions.col(quote(k.name())));
         }
-        org.apache.spark.sql.expressions.WindowSpec w = partitionBy.isEmpty()
-                ? org.apache.spark.sql.expressions.Window.partitionBy(functions.lit(0))
-                : org.apache.spark.sql.expressions.Window.partitionBy(partitionBy.toArray(new Column[0]));
-        w = w.orderBy(functions.col("__ts").desc(), functions.col("__created").desc_nulls_last());
-        d = d.withColumn("__rank", functions.row_number().over(w)).where(functions.col("__rank").equalTo(1));
+        Column[] newestFirst = {functions.col("__ts").desc(), functions.col("__created").desc_nulls_last()};
+        if (partitionBy.isEmpty()) {
+            d = d.orderBy(newestFirst).limit(1); // an entityless view: one row in all
+        } else {
+            WindowSpec w = Window.partitionBy(partitionBy.toArray(new Column[0])).orderBy(newestFirst);
+            d = d.withColumn("__rank", functions.row_number().over(w)).where(functions.col("__rank").equalTo(1));
+        }
         List<Column> select = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
             Field k = keys.get(i);

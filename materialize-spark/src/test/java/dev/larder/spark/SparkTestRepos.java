@@ -39,6 +39,8 @@ final class SparkTestRepos {
         if (spark == null) {
             spark = SparkSession.builder().appName("larder-spark-tests").master("local[2]")
                     .config("spark.ui.enabled", "false")
+                    .config("spark.driver.bindAddress", "127.0.0.1")
+                    .config("spark.driver.host", "127.0.0.1")
                     .config("spark.sql.shuffle.partitions", "2")
                     .config("spark.default.parallelism", "2")
                     .config("spark.sql.session.timeZone", "UTC")
