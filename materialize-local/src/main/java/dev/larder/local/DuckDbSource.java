@@ -74,7 +74,6 @@ public final class DuckDbSource implements AutoCloseable {
                 st.execute("SET TimeZone = 'UTC'");
                 st.execute("SET temp_directory = '" + spillDir.toString().replace("'", "''") + "'");
                 st.execute("SET memory_limit = '" + config.memoryLimit().replace("'", "''") + "'");
-                st.execute("SET preserve_insertion_order = false");
                 if (config.threads() > 0) st.execute("SET threads = " + config.threads());
             }
             conn = c;
