@@ -19,4 +19,10 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
 fi
 # Debian's package starts a system redis on 6379; the tests never use it (they start their own on free ports).
 
-exec mvn -B -ntp verify "$@"
+# install (= verify, then the artifacts into ~/.m2) so that the example host applications below build
+# against exactly what this run tested, as a user's project would.
+mvn -B -ntp install "$@"
+for example in examples/*/; do
+  echo "[test-all] building and testing the example ${example%/}"
+  mvn -B -ntp -f "$example/pom.xml" verify
+done

@@ -26,6 +26,10 @@ public final class EntityValues {
             if (v.type() == type) return v;
             throw wrong(joinKey, raw);
         }
+        if ((raw instanceof Double || raw instanceof Float || raw instanceof java.math.BigDecimal)
+                && (type == ValueType.INT64 || type == ValueType.INT32 || type == ValueType.UNIX_TIMESTAMP)) {
+            raw = integral(joinKey, (Number) raw); // JSON's 1002.0 is the integer 1002
+        }
         try {
             switch (type) {
                 case STRING:
@@ -59,6 +63,14 @@ public final class EntityValues {
             throw wrong(joinKey, raw);
         }
         throw wrong(joinKey, raw);
+    }
+
+    private static Object integral(Field joinKey, Number n) {
+        try {
+            return new java.math.BigDecimal(n.toString()).longValueExact();
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw wrong(joinKey, n);
+        }
     }
 
     private static LarderException wrong(Field joinKey, Object raw) {

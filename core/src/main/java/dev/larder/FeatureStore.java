@@ -1,25 +1,25 @@
 package dev.larder;
 
 import dev.larder.config.RepoConfig;
+import dev.larder.config.ServingConfig;
+import dev.larder.read.RequestPlan;
+import dev.larder.read.ResponseAssembler;
+import dev.larder.read.ViewReader;
 import dev.larder.spi.Capability;
-import dev.larder.spi.EntityKey;
 import dev.larder.spi.FeatureRow;
 import dev.larder.spi.FeatureView;
 import dev.larder.spi.Field;
-import dev.larder.spi.OnlineRow;
+import dev.larder.spi.InfraChange;
 import dev.larder.spi.OnlineStore;
-import dev.larder.spi.OnlineStoreProvider;
 import dev.larder.spi.ProgressListener;
-import dev.larder.spi.StoreContext;
 import dev.larder.spi.Value;
-import dev.larder.spi.ViewRead;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +27,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The facade a host application embeds: reads online features for entity rows, with Feast's
@@ -46,18 +44,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  */
 public final class FeatureStore implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FeatureStore.class);
     private final String project;
     private final OnlineStore store;
     private final Set<Capability> capabilities;
     private final Map<String, FeatureView> views;
     private final Clock clock;
-    private final ExecutorService readExecutor;
+    private final ServingConfig serving;
+    private final ViewReader reader;
     private final boolean ownsStore;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private FeatureStore(Builder b) {
         this.project = b.project;
         this.store = b.store;
-        this.capabilities = Set.copyOf(b.capabilities);
+        this.capabilities = Set.copyOf(b.store.capabilities());
         Map<String, FeatureView> byName = new LinkedHashMap<>();
         for (FeatureView v : b.views) {
             if (byName.put(v.name(), v) != null) {
@@ -66,14 +67,11 @@ public final class FeatureStore implements AutoCloseable {
         }
         this.views = Map.copyOf(byName);
         this.clock = b.clock;
+        this.serving = b.serving;
         this.ownsStore = b.ownsStore;
-        // Blocking stores are read on this pool so that the views of one request run concurrently.
-        AtomicInteger n = new AtomicInteger();
-        this.readExecutor = capabilities.contains(Capability.ASYNC_READ) ? null : Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "larder-read-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.reader = new ViewReader(store, serving.readThreads(), serving.maxConcurrentReads());
+        LOG.info("Serving project {} from {} ({} feature views; capabilities {})", project, store.getClass().getSimpleName(),
+                views.size(), capabilities);
     }
 
     public static Builder builder() {
@@ -97,6 +95,7 @@ public final class FeatureStore implements AutoCloseable {
         return store;
     }
 
+    /** The capabilities of the configured store ({@link OnlineStore#capabilities()}). */
     public Set<Capability> capabilities() {
         return capabilities;
     }
@@ -106,6 +105,7 @@ public final class FeatureStore implements AutoCloseable {
     }
 
     public FeatureView featureView(String name) {
+        checkOpen();
         FeatureView v = views.get(name);
         if (v == null) {
             throw new LarderException("Unknown feature view '" + name + "'. Available: " + new java.util.TreeSet<>(views.keySet()));
@@ -119,6 +119,7 @@ public final class FeatureStore implements AutoCloseable {
     }
 
     public void write(String viewName, List<FeatureRow> rows, ProgressListener progress) {
+        checkOpen();
         FeatureView view = featureView(viewName);
         for (FeatureRow row : rows) {
             checkRow(view, row);
@@ -130,6 +131,14 @@ public final class FeatureStore implements AutoCloseable {
         if (!row.entityKey().joinKeys().equals(view.joinKeyNames())) {
             throw new LarderException("Row for view '" + view.name() + "' has join keys " + row.entityKey().joinKeys()
                     + "; the view's are " + view.joinKeyNames());
+        }
+        // A key of the wrong type would be stored where no read can reach it.
+        for (Field jk : view.joinKeys()) {
+            Value v = row.entityKey().value(jk.name());
+            if (v.type() != jk.type()) {
+                throw new LarderException("Join key '" + jk.name() + "' of view '" + view.name() + "' is " + jk.type() + "; got a "
+                        + v.type() + " value in entity " + row.entityKey() + " (no read could ever find it)");
+            }
         }
         for (Map.Entry<String, Value> e : row.values().entrySet()) {
             Field f = view.feature(e.getKey()).orElseThrow(() -> new LarderException(
@@ -149,237 +158,101 @@ public final class FeatureStore implements AutoCloseable {
     /**
      * Reads features for entity rows. Each view is read once per request, for the distinct keys
      * of its own join keys; views are read concurrently, and views sharing join keys in one
-     * round trip where the backend can.
+     * round trip where the backend can. Blocks the caller until the answer is complete; see
+     * {@link #getOnlineFeaturesAsync} for a caller that must not block.
      *
      * @param featureRefs      {@code view:feature} references
      * @param entityRows       join key values by join key name (a row may carry keys of several views)
      * @param fullFeatureNames name feature columns {@code view__feature} instead of {@code feature}
+     * @throws LarderException for a bad request (unknown view or feature, missing or mistyped join key),
+     *                         {@link StoreBusyException} when the read bound stays full until the deadline,
+     *                         {@link RequestTimeoutException} past the deadline, or the store's
+     *                         {@link dev.larder.spi.OnlineStoreException}
      */
     public OnlineResponse getOnlineFeatures(List<String> featureRefs, List<? extends Map<String, ?>> entityRows, boolean fullFeatureNames) {
-        Instant now = clock.instant();
-        if (featureRefs.isEmpty()) {
-            throw new LarderException("No features requested; give at least one view:feature reference");
-        }
-        // Requested features per view, in request order.
-        Map<String, List<FeatureRef>> byView = new LinkedHashMap<>();
-        List<FeatureRef> refs = new ArrayList<>();
-        Map<String, FeatureRef> byName = new HashMap<>();
-        for (String s : featureRefs) {
-            FeatureRef ref = FeatureRef.parse(s);
-            if (refs.contains(ref)) {
-                continue; // asked twice: one column
-            }
-            FeatureView view = featureView(ref.view());
-            if (view.feature(ref.feature()).isEmpty()) {
-                throw new LarderException("Feature view '" + view.name() + "' has no feature '" + ref.feature() + "'. Features: " + view.featureNames());
-            }
-            FeatureRef clash = fullFeatureNames ? null : byName.putIfAbsent(ref.feature(), ref);
-            if (clash != null) {
-                throw new LarderException("Feature name '" + ref.feature() + "' is requested from views '" + clash.view() + "' and '"
-                        + ref.view() + "'; request full feature names (view__feature) to tell them apart");
-            }
-            refs.add(ref);
-            byView.computeIfAbsent(ref.view(), k -> new ArrayList<>()).add(ref);
-        }
-
-        // Join keys: the union over the requested views, in first-seen order; each view's keys per row.
-        List<Field> joinKeyColumns = new ArrayList<>();
-        Map<String, ViewPlan> plans = new LinkedHashMap<>();
-        for (String viewName : byView.keySet()) {
-            FeatureView view = views.get(viewName);
-            for (Field jk : view.joinKeys()) {
-                if (!view.isEntityless() && joinKeyColumns.stream().noneMatch(f -> f.name().equals(jk.name()))) {
-                    joinKeyColumns.add(jk);
-                }
-            }
-            plans.put(viewName, ViewPlan.of(view, byView.get(viewName), entityRows));
-        }
-
-        Map<String, List<OnlineRow>> results = readAll(plans);
-
-        List<OnlineResponse.Column> columns = new ArrayList<>();
-        Map<String, Integer> index = new HashMap<>();
-        int n = entityRows.size();
-        for (Field jk : joinKeyColumns) {
-            List<Value> values = new ArrayList<>(n);
-            List<FieldStatus> statuses = new ArrayList<>(n);
-            List<Instant> times = new ArrayList<>(n);
-            for (Map<String, ?> row : entityRows) {
-                Object raw = row.get(jk.name());
-                values.add(raw == null ? null : EntityValues.convert(jk, raw));
-                statuses.add(raw == null ? FieldStatus.NOT_FOUND : FieldStatus.PRESENT);
-                times.add(null);
-            }
-            index.put(jk.name(), columns.size());
-            columns.add(new OnlineResponse.Column(jk.name(), values, statuses, times));
-        }
-        for (FeatureRef ref : refs) {
-            ViewPlan plan = plans.get(ref.view());
-            List<OnlineRow> viewRows = results.get(ref.view());
-            Instant oldestFresh = plan.view.maxAge().map(now::minus).orElse(null);
-            List<Value> values = new ArrayList<>(n);
-            List<FieldStatus> statuses = new ArrayList<>(n);
-            List<Instant> times = new ArrayList<>(n);
-            for (int r = 0; r < n; r++) {
-                OnlineRow stored = viewRows.get(plan.rowToKey[r]);
-                Value v = stored.values().get(ref.feature());
-                if (!stored.isPresent() || v == null) {
-                    values.add(null);
-                    statuses.add(FieldStatus.NOT_FOUND);
-                    times.add(stored.eventTime());
-                } else if (oldestFresh != null && stored.eventTime().isBefore(oldestFresh)) {
-                    values.add(null);
-                    statuses.add(FieldStatus.OUTSIDE_MAX_AGE);
-                    times.add(stored.eventTime());
-                } else {
-                    values.add(v);
-                    statuses.add(v.isNull() ? FieldStatus.NULL_VALUE : FieldStatus.PRESENT);
-                    times.add(stored.eventTime());
-                }
-            }
-            String name = fullFeatureNames ? ref.fullName() : ref.feature();
-            index.put(ref.toString(), columns.size());
-            index.putIfAbsent(name, columns.size());
-            columns.add(new OnlineResponse.Column(name, values, statuses, times));
-        }
-        return new OnlineResponse(columns, index, n);
-    }
-
-    /** Reads every view's distinct keys: views sharing join keys together, groups concurrently. */
-    private Map<String, List<OnlineRow>> readAll(Map<String, ViewPlan> plans) {
-        Map<List<String>, List<ViewPlan>> groups = new LinkedHashMap<>();
-        for (ViewPlan p : plans.values()) {
-            // Only views with identical key lists can share a read; with MULTI_VIEW_READ the store does it in one round trip.
-            List<String> groupKey = capabilities.contains(Capability.MULTI_VIEW_READ)
-                    ? p.view.joinKeyNames() : List.of(p.view.name());
-            groups.computeIfAbsent(groupKey, k -> new ArrayList<>()).add(p);
-        }
-        List<CompletableFuture<Void>> pending = new ArrayList<>();
-        Map<String, List<OnlineRow>> results = new java.util.concurrent.ConcurrentHashMap<>();
-        for (List<ViewPlan> group : groups.values()) {
-            pending.add(readGroup(group).thenAccept(rows -> {
-                for (int i = 0; i < group.size(); i++) {
-                    results.put(group.get(i).view.name(), rows.get(i));
-                }
-            }));
-        }
         try {
-            CompletableFuture.allOf(pending.toArray(new CompletableFuture[0])).join();
+            return getOnlineFeaturesAsync(featureRefs, entityRows, fullFeatureNames).join();
         } catch (CompletionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             if (cause instanceof RuntimeException) throw (RuntimeException) cause;
-            throw new LarderException("Online read failed: " + cause.getMessage(), cause);
-        }
-        return results;
-    }
-
-    private CompletableFuture<List<List<OnlineRow>>> readGroup(List<ViewPlan> group) {
-        if (group.size() == 1) {
-            ViewPlan p = group.get(0);
-            if (readExecutor == null) {
-                return store.readAsync(p.view, p.keys, p.features).thenApply(List::of);
-            }
-            return CompletableFuture.supplyAsync(() -> List.of(store.read(p.view, p.keys, p.features)), readExecutor);
-        }
-        // Views sharing join keys: read the union of their keys once.
-        List<EntityKey> keys = unionKeys(group);
-        List<ViewRead> reads = new ArrayList<>();
-        for (ViewPlan p : group) reads.add(new ViewRead(p.view, p.features));
-        CompletableFuture<List<List<OnlineRow>>> all = readExecutor == null
-                ? store.readViewsAsync(reads, keys)
-                : CompletableFuture.supplyAsync(() -> store.readViews(reads, keys), readExecutor);
-        return all.thenApply(rows -> {
-            Map<EntityKey, Integer> pos = new HashMap<>();
-            for (int i = 0; i < keys.size(); i++) pos.put(keys.get(i), i);
-            List<List<OnlineRow>> out = new ArrayList<>();
-            for (int g = 0; g < group.size(); g++) {
-                List<OnlineRow> viewRows = new ArrayList<>();
-                for (EntityKey k : group.get(g).keys) viewRows.add(rows.get(g).get(pos.get(k)));
-                out.add(viewRows);
-            }
-            return out;
-        });
-    }
-
-    private static List<EntityKey> unionKeys(List<ViewPlan> group) {
-        java.util.LinkedHashSet<EntityKey> keys = new java.util.LinkedHashSet<>();
-        for (ViewPlan p : group) keys.addAll(p.keys);
-        return new ArrayList<>(keys);
-    }
-
-    /** One view's part of a request: its distinct keys and, per entity row, which key it uses. */
-    private static final class ViewPlan {
-        final FeatureView view;
-        final List<String> features;
-        final List<EntityKey> keys;
-        final int[] rowToKey;
-
-        private ViewPlan(FeatureView view, List<String> features, List<EntityKey> keys, int[] rowToKey) {
-            this.view = view;
-            this.features = features;
-            this.keys = keys;
-            this.rowToKey = rowToKey;
-        }
-
-        static ViewPlan of(FeatureView view, List<FeatureRef> refs, List<? extends Map<String, ?>> entityRows) {
-            List<String> features = new ArrayList<>();
-            for (FeatureRef r : refs) if (!features.contains(r.feature())) features.add(r.feature());
-            Map<EntityKey, Integer> distinct = new LinkedHashMap<>();
-            int[] rowToKey = new int[entityRows.size()];
-            for (int r = 0; r < entityRows.size(); r++) {
-                EntityKey key = keyOf(view, entityRows.get(r), r);
-                Integer i = distinct.putIfAbsent(key, distinct.size());
-                rowToKey[r] = i == null ? distinct.size() - 1 : i;
-            }
-            return new ViewPlan(view, features, new ArrayList<>(distinct.keySet()), rowToKey);
-        }
-
-        private static EntityKey keyOf(FeatureView view, Map<String, ?> row, int rowIndex) {
-            if (view.isEntityless()) {
-                return EntityKey.DUMMY;
-            }
-            Map<String, Value> kv = new HashMap<>();
-            for (Field jk : view.joinKeys()) {
-                Object raw = row.get(jk.name());
-                if (raw == null) {
-                    throw new LarderException("Entity row " + rowIndex + " " + row.keySet() + " lacks join key '" + jk.name()
-                            + "' needed by feature view '" + view.name() + "'");
-                }
-                kv.put(jk.name(), EntityValues.convert(jk, raw));
-            }
-            return EntityKey.of(kv);
+            if (cause instanceof Error) throw (Error) cause;
+            throw new LarderException("Online read failed: " + cause, cause);
         }
     }
 
+    /**
+     * {@link #getOnlineFeatures} without blocking the calling thread: on stores with asynchronous
+     * clients no thread waits at all; on blocking stores the reads run on the facade's bounded
+     * pool. A bad request fails the returned future (it does not throw).
+     */
+    public CompletableFuture<OnlineResponse> getOnlineFeaturesAsync(List<String> featureRefs, List<? extends Map<String, ?>> entityRows,
+                                                                     boolean fullFeatureNames) {
+        Instant now = clock.instant();
+        RequestPlan plan;
+        try {
+            checkOpen();
+            plan = RequestPlan.of(views, featureRefs, entityRows, fullFeatureNames);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return reader.read(plan, serving.requestTimeout()).thenApply(rows -> ResponseAssembler.assemble(plan, rows, now));
+    }
+
+    /**
+     * Creates what the views need in the online store (tables, hashes' bookkeeping), for views
+     * given in code rather than applied with {@code larder apply}. Idempotent; drops nothing.
+     * Does nothing on a store without {@link Capability#UPDATE_INFRA}.
+     */
+    public void updateInfrastructure() {
+        checkOpen();
+        if (capabilities.contains(Capability.UPDATE_INFRA)) {
+            store.update(InfraChange.keep(new ArrayList<>(views.values())));
+        }
+    }
+
+    /** The bounds this facade reads with. */
+    public ServingConfig servingConfig() {
+        return serving;
+    }
+
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new LarderException("This FeatureStore is closed; open a new one (FeatureStore.open or FeatureStore.builder())");
+        }
+    }
+
+    /** Stops the read pool and, when the facade created the store, closes it. Idempotent. */
     @Override
     public void close() {
-        if (readExecutor != null) readExecutor.shutdownNow();
-        if (ownsStore) store.close();
+        if (!closed.compareAndSet(false, true)) return;
+        try {
+            reader.close();
+        } finally {
+            if (ownsStore) store.close();
+        }
     }
 
     public static final class Builder {
         private String project;
         private OnlineStore store;
-        private Set<Capability> capabilities;
         private Collection<FeatureView> views = List.of();
         private Clock clock = Clock.systemUTC();
+        private ServingConfig serving = ServingConfig.DEFAULTS;
         private boolean ownsStore;
 
         /** Creates the online store that {@code feature_store.yaml} configures; the facade closes it. */
         public Builder config(RepoConfig config) {
-            OnlineStoreProvider provider = OnlineStores.installed().get(config.onlineStoreType(), config.source() + ": online_store.type");
             this.project = config.project();
-            this.store = provider.create(new StoreContext(config.project(), config.repoPath(), config.onlineStore()));
-            this.capabilities = provider.capabilities();
+            this.serving = config.serving();
+            this.store = OnlineStores.installed().open(config, clock);
             this.ownsStore = true;
             return this;
         }
 
         /** Serves an existing store, which the caller keeps and closes. */
-        public Builder store(String project, OnlineStore store, Set<Capability> capabilities) {
+        public Builder store(String project, OnlineStore store) {
             this.project = Objects.requireNonNull(project);
             this.store = Objects.requireNonNull(store);
-            this.capabilities = Objects.requireNonNull(capabilities);
             this.ownsStore = false;
             return this;
         }
@@ -392,6 +265,24 @@ public final class FeatureStore implements AutoCloseable {
         /** The clock that decides what is outside max age (tests pin it). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        /** Threads that read blocking stores (feature_store.yaml: serving.read_threads). */
+        public Builder readThreads(int n) {
+            this.serving = serving.withReadThreads(n);
+            return this;
+        }
+
+        /** View reads in flight at most (serving.max_concurrent_reads). */
+        public Builder maxConcurrentReads(int n) {
+            this.serving = serving.withMaxConcurrentReads(n);
+            return this;
+        }
+
+        /** The deadline of one online read (serving.request_timeout). */
+        public Builder requestTimeout(Duration d) {
+            this.serving = serving.withRequestTimeout(d);
             return this;
         }
 

@@ -24,10 +24,25 @@ public final class OnlineResponse {
     private final Map<String, Integer> index;
     private final int rowCount;
 
-    OnlineResponse(List<Column> columns, Map<String, Integer> index, int rowCount) {
+    private OnlineResponse(List<Column> columns, Map<String, Integer> index, int rowCount) {
         this.columns = List.copyOf(columns);
         this.index = Map.copyOf(index);
         this.rowCount = rowCount;
+    }
+
+    /**
+     * A response from its columns.
+     *
+     * @param aliases per column, another name it answers to (a feature's {@code view:feature}
+     *                reference), or null
+     */
+    public static OnlineResponse of(List<Column> columns, List<String> aliases, int rowCount) {
+        Map<String, Integer> index = new java.util.HashMap<>();
+        for (int i = 0; i < columns.size(); i++) {
+            if (aliases.get(i) != null) index.put(aliases.get(i), i);
+        }
+        for (int i = 0; i < columns.size(); i++) index.putIfAbsent(columns.get(i).name(), i);
+        return new OnlineResponse(columns, index, rowCount);
     }
 
     /** Column names: join keys, then features ({@code feature} or {@code view__feature} with full names). */

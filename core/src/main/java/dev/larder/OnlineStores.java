@@ -54,4 +54,26 @@ public final class OnlineStores {
     public OnlineStoreProvider get(String type, String where) {
         return providers.get(type, where);
     }
+
+    /**
+     * Creates the online store a repository configures: finds the provider by
+     * {@code online_store.type} and hands it the options, with the provider's sensitive keys
+     * marked so that no message shows their values.
+     */
+    public dev.larder.spi.OnlineStore open(dev.larder.config.RepoConfig config, java.time.Clock clock) {
+        return open(config.project(), config.repoPath(), config.onlineStore(), config.source() + ": online_store.type", clock);
+    }
+
+    /**
+     * Creates an online store from its options (those of {@code online_store:}, whose
+     * {@link dev.larder.spi.StoreOptions#storeType()} selects the provider), e.g. in a process that
+     * got the configuration as data (a Spark executor).
+     *
+     * @param where for messages, e.g. {@code feature_store.yaml: online_store.type}
+     */
+    public dev.larder.spi.OnlineStore open(String project, java.nio.file.Path repoPath, dev.larder.spi.StoreOptions options,
+                                          String where, java.time.Clock clock) {
+        OnlineStoreProvider provider = get(options.storeType(), where);
+        return provider.create(new dev.larder.spi.StoreContext(project, repoPath, options.withSensitive(provider.sensitiveOptions()), clock));
+    }
 }

@@ -28,7 +28,9 @@ class OnlineStoresTest {
 
     public static class AlphaProvider implements OnlineStoreProvider {
         @Override public String type() { return "alpha"; }
-        @Override public Set<Capability> capabilities() { return Set.of(Capability.WRITE, Capability.READ); }
+        @Override public java.util.Map<Capability, dev.larder.spi.CapabilitySupport> capabilities() {
+            return java.util.Map.of(Capability.WRITE, dev.larder.spi.CapabilitySupport.always(), Capability.READ, dev.larder.spi.CapabilitySupport.always());
+        }
         @Override public OnlineStore create(StoreContext context) { throw new UnsupportedOperationException("discovery test only"); }
     }
 

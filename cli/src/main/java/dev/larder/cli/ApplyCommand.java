@@ -4,7 +4,6 @@ import dev.larder.registry.RepoPlan;
 import dev.larder.registry.Repository;
 import dev.larder.spi.Capability;
 import dev.larder.spi.OnlineStore;
-import dev.larder.spi.OnlineStoreProvider;
 import dev.larder.spi.PlannedChange;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -23,10 +22,9 @@ final class ApplyCommand implements Callable<Integer> {
     public Integer call() {
         Repository repo = Repository.open(cli.repo());
         RepoPlan plan = repo.plan();
-        OnlineStoreProvider provider = repo.provider();
         try (OnlineStore store = repo.openStore()) {
-            printPlan(cli.out, repo, plan, repo.infraPlan(store, provider.capabilities(), plan), provider.capabilities());
-            repo.apply(store, provider.capabilities(), plan);
+            printPlan(cli.out, repo, plan, repo.infraPlan(store, plan), store.capabilities());
+            repo.apply(store, plan);
         }
         cli.out.println(plan.hasChanges() ? "Applied. Registry: " + repo.registryPath() : "No changes. Registry: " + repo.registryPath());
         return 0;

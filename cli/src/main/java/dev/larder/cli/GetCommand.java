@@ -46,11 +46,20 @@ final class GetCommand implements Callable<Integer> {
     @Option(names = "--output", defaultValue = "table", description = "table or json (Feast's feature-server response). Default: ${DEFAULT-VALUE}")
     Output output;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
         for (String f : features) FeatureRef.parse(f); // a bad reference fails before anything is opened
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (String e : entities) rows.add(parseEntity(e));
+        for (String e : entities) {
+            try {
+                rows.add(parseEntity(e));
+            } catch (IllegalArgumentException bad) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), bad.getMessage());
+            }
+        }
         if (entitiesFile != null) rows.addAll(readEntitiesFile(entitiesFile));
         Repository repo = Repository.open(cli.repo());
         List<FeatureView> views = repo.appliedRegistry().featureViews();
@@ -84,14 +93,19 @@ final class GetCommand implements Callable<Integer> {
         Tables.print(cli.out, r.featureNames(), table);
     }
 
+    /** One entity row from {@code KEY=VALUE[,KEY=VALUE...]}; a malformed or repeated key is a usage error. */
     static Map<String, Object> parseEntity(String spec) {
         Map<String, Object> row = new LinkedHashMap<>();
         for (String part : spec.split(",")) {
             int eq = part.indexOf('=');
             if (eq <= 0) {
-                throw new LarderException("--entity '" + spec + "': expected KEY=VALUE[,KEY=VALUE...], e.g. driver_id=1001");
+                throw new IllegalArgumentException("--entity '" + spec + "': expected KEY=VALUE[,KEY=VALUE...], e.g. driver_id=1001");
             }
-            row.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
+            String key = part.substring(0, eq).trim();
+            if (row.put(key, part.substring(eq + 1).trim()) != null) {
+                throw new IllegalArgumentException("--entity '" + spec + "' gives '" + key + "' twice; one --entity is one entity row:"
+                        + " repeat --entity for more rows, e.g. --entity " + key + "=1001 --entity " + key + "=1002");
+            }
         }
         return row;
     }
@@ -100,8 +114,10 @@ final class GetCommand implements Callable<Integer> {
         JsonNode root;
         try {
             root = FeastJson.JSON.readTree(Files.readString(file));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new LarderException(file + ": not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
         } catch (IOException e) {
-            throw new LarderException(file + ": cannot read entity rows: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new LarderException(file + ": cannot read entity rows: " + dev.larder.config.Errors.reason(e));
         }
         List<Map<String, Object>> rows = new ArrayList<>();
         if (root != null && root.isArray()) {
@@ -135,6 +151,7 @@ final class GetCommand implements Callable<Integer> {
 
     private static Object scalar(Path file, String key, JsonNode v) {
         if (v.isIntegralNumber()) return v.canConvertToInt() ? (Object) v.intValue() : (Object) v.longValue();
+        if (v.isNumber()) return v.decimalValue(); // 1002.0 is accepted for an integer key; 1002.5 is not
         if (v.isTextual()) return v.textValue();
         throw new LarderException(file + ": entity value of '" + key + "' must be a number or a string, got " + v);
     }

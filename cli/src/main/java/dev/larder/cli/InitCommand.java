@@ -22,7 +22,7 @@ final class InitCommand implements Callable<Integer> {
         cli.out.println("  feature_store.yaml   online store: SQLite at data/online.db");
         cli.out.println("  features.yaml        entity driver, feature view driver_hourly_stats");
         cli.out.println("  " + SampleRepo.DATA_FILE + "  " + c.rows() + " sample rows, hourly, drivers 1001-1005, up to " + c.lastEventTime());
-        cli.out.println("Next: larder --repo " + dir + " apply");
+        cli.out.println("Next: " + Invocation.withRepo(dir.toString(), "apply"));
         return 0;
     }
 }

@@ -16,7 +16,7 @@ import java.time.Clock;
  * stderr (the stack trace with {@code --verbose}) and exit 1; usage errors exit 2 with the
  * command's help.
  */
-@Command(name = "larder", mixinStandardHelpOptions = true, version = "larder 0.1.0",
+@Command(name = "larder", mixinStandardHelpOptions = true, version = "larder 0.1.0", scope = ScopeType.INHERIT,
         description = "Larder: an online feature store for the JVM, storage-compatible with Feast.",
         subcommands = {InitCommand.class, ApplyCommand.class, PlanCommand.class, TeardownCommand.class,
                 MaterializeCommand.class, MaterializeIncrementalCommand.class, GetCommand.class, StoresCommand.class,
@@ -36,7 +36,7 @@ public final class LarderCli implements Runnable {
         this.repo = repo;
     }
 
-    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show stack traces of errors.")
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show stack traces of errors and the log lines of Larder and its backend clients.")
     void setVerbose(boolean verbose) {
         this.verbose = verbose;
     }
@@ -54,6 +54,7 @@ public final class LarderCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        CliLogging.configure(CliLogging.verboseRequested(args));
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         System.exit(run(args, out, err, System.console() != null, Clock.systemUTC()));

@@ -3,7 +3,6 @@ package dev.larder.cli;
 import dev.larder.registry.RepoPlan;
 import dev.larder.registry.Repository;
 import dev.larder.spi.OnlineStore;
-import dev.larder.spi.OnlineStoreProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
@@ -18,9 +17,8 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         Repository repo = Repository.open(cli.repo());
         RepoPlan plan = repo.plan();
-        OnlineStoreProvider provider = repo.provider();
         try (OnlineStore store = repo.openStore()) {
-            ApplyCommand.printPlan(cli.out, repo, plan, repo.infraPlan(store, provider.capabilities(), plan), provider.capabilities());
+            ApplyCommand.printPlan(cli.out, repo, plan, repo.infraPlan(store, plan), store.capabilities());
         }
         cli.out.println(plan.hasChanges() ? "Run 'larder apply' to make these changes." : "No changes.");
         return 0;

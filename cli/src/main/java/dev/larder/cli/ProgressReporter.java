@@ -5,7 +5,6 @@ import dev.larder.materialize.ViewResult;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -44,8 +43,8 @@ final class ProgressReporter implements MaterializationListener {
         out.println(view + ": " + count + " (latest per entity, event time " + start + " .. " + end + ")");
         out.flush();
         if (terminal) {
-            bar = new ProgressBarBuilder().setTaskName(view).setInitialMax(rows).setUnit(" rows", 1).showSpeed()
-                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
+            bar = new ProgressBarBuilder().setTaskName(view).setInitialMax(rows).setRenderer(new RowsBarRenderer())
+                    .setUpdateIntervalMillis(250)
                     .setConsumer(new ConsoleProgressBarConsumer(new PrintStream(System.err, true)))
                     .build();
         }

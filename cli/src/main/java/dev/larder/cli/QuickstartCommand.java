@@ -33,10 +33,10 @@ final class QuickstartCommand implements Callable<Integer> {
         cli.out.println();
         cli.out.println("Done: the features above were read back from the SQLite online store " + shown + "/data/online.db.");
         cli.out.println("Try next:");
-        cli.out.println("  ./larder --repo " + shown + " get --features driver_hourly_stats:conv_rate --entity driver_id=1004 --output json");
-        cli.out.println("  ./larder --repo " + shown + " stores             # backends on the class path and what each supports");
-        cli.out.println("  edit " + shown + "/features.yaml, then: ./larder --repo " + shown + " plan   and   apply");
-        cli.out.println("  ./larder --repo " + shown + " materialize 2024-01-01 now --views driver_hourly_stats");
+        cli.out.println("  " + Invocation.withRepo(shown, "get --features driver_hourly_stats:conv_rate --entity driver_id=1004 --output json"));
+        cli.out.println("  " + Invocation.withRepo(shown, "stores") + "             # backends on the class path and what each supports");
+        cli.out.println("  edit " + shown + "/features.yaml, then: " + Invocation.withRepo(shown, "plan") + "   and   apply");
+        cli.out.println("  " + Invocation.withRepo(shown, "materialize 2024-01-01 now --views driver_hourly_stats"));
         return 0;
     }
 

@@ -3,8 +3,10 @@ package dev.larder.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.larder.LarderFeatures;
 import dev.larder.OnlineStores;
 import dev.larder.spi.Capability;
+import dev.larder.spi.CapabilitySupport;
 import dev.larder.spi.OnlineStoreProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,8 +36,15 @@ final class StoresCommand implements Callable<Integer> {
                 s.put("type", p.type());
                 s.put("provider", p.getClass().getName());
                 ObjectNode caps = s.putObject("capabilities");
-                for (Capability c : Capability.values()) caps.put(c.name(), p.capabilities().contains(c));
+                for (Capability c : Capability.values()) {
+                    CapabilitySupport support = p.capabilities().get(c);
+                    if (support == null) caps.put(c.name(), false);
+                    else if (!support.isConditional()) caps.put(c.name(), true);
+                    else caps.put(c.name(), "with option " + support.option().orElseThrow());
+                }
             }
+            ObjectNode larder = root.putObject("larder");
+            for (LarderFeatures f : LarderFeatures.values()) larder.put(f.name(), f.supported());
             cli.out.println(FeastJson.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
             return 0;
         }
@@ -46,10 +55,20 @@ final class StoresCommand implements Callable<Integer> {
         for (Capability c : Capability.values()) {
             List<String> row = new ArrayList<>();
             row.add(c.description());
-            for (OnlineStoreProvider p : all.values()) row.add(p.capabilities().contains(c) ? "yes" : "no");
+            for (OnlineStoreProvider p : all.values()) {
+                CapabilitySupport support = p.capabilities().get(c);
+                row.add(support == null ? "no" : support.toString());
+            }
+            rows.add(row);
+        }
+        for (LarderFeatures f : LarderFeatures.values()) {
+            List<String> row = new ArrayList<>();
+            row.add(f.description() + " (Larder)");
+            for (int i = 0; i < all.size(); i++) row.add(f.supported() ? "yes" : "no");
             rows.add(row);
         }
         Tables.print(cli.out, header, rows);
+        cli.out.println("Rows marked (Larder) are the same for every backend: the facade provides them, or nothing does.");
         return 0;
     }
 }

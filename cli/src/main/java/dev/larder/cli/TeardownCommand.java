@@ -2,7 +2,6 @@ package dev.larder.cli;
 
 import dev.larder.registry.Repository;
 import dev.larder.spi.OnlineStore;
-import dev.larder.spi.OnlineStoreProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
@@ -17,10 +16,9 @@ final class TeardownCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Repository repo = Repository.open(cli.repo());
-        OnlineStoreProvider provider = repo.provider();
         List<String> views;
         try (OnlineStore store = repo.openStore()) {
-            views = repo.teardown(store, provider.capabilities());
+            views = repo.teardown(store);
         }
         cli.out.println(views.isEmpty() ? "Nothing was applied; removed nothing."
                 : "Removed the online data of " + views + " and the registry " + repo.registryPath());

@@ -310,16 +310,20 @@ class CliTest {
         List<String> lines = table.out().lines().toList();
         // The CLI carries every first-party backend; columns are sorted by type.
         assertThat(lines.get(0)).matches("capability\\s+bigtable\\s+cassandra\\s+dynamodb\\s+redis\\s+sqlite");
-        assertThat(lines).hasSize(dev.larder.spi.Capability.values().length + 2);
-        assertThat(table.out()).containsPattern("write to the online store(\\s+yes){5}").containsPattern("support on-demand transforms(\\s+no){5}");
+        assertThat(lines).hasSize(dev.larder.spi.Capability.values().length + dev.larder.LarderFeatures.values().length + 3);
+        assertThat(table.out()).containsPattern("write to the online store(\\s+yes){5}").containsPattern("support on-demand transforms \\(Larder\\)(\\s+no){5}");
         JsonNode json = JSON.readTree(ok("stores", "--output", "json").out());
         java.util.Map<String, dev.larder.spi.OnlineStoreProvider> installed = dev.larder.OnlineStores.installed().all();
         assertThat(json.get("stores")).hasSize(installed.size());
         for (JsonNode s : json.get("stores")) {
             // Every cell is the provider's own declaration.
-            java.util.Set<dev.larder.spi.Capability> declared = installed.get(s.get("type").asText()).capabilities();
+            java.util.Map<dev.larder.spi.Capability, dev.larder.spi.CapabilitySupport> declared = installed.get(s.get("type").asText()).capabilities();
             for (dev.larder.spi.Capability c : dev.larder.spi.Capability.values()) {
-                assertThat(s.at("/capabilities/" + c.name()).asBoolean()).as("%s %s", s.get("type").asText(), c).isEqualTo(declared.contains(c));
+                JsonNode cell = s.at("/capabilities/" + c.name());
+                dev.larder.spi.CapabilitySupport support = declared.get(c);
+                if (support == null) assertThat(cell.asBoolean()).as("%s %s", s.get("type").asText(), c).isFalse();
+                else if (!support.isConditional()) assertThat(cell.asBoolean()).as("%s %s", s.get("type").asText(), c).isTrue();
+                else assertThat(cell.asText()).as("%s %s", s.get("type").asText(), c).isEqualTo("with option " + support.option().orElseThrow());
             }
         }
     }

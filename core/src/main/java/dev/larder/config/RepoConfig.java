@@ -27,10 +27,11 @@ import java.util.TreeSet;
  * @param materializationBatchSize rows per write call during materialization (default 10,000)
  * @param batchEngineType          the materialization engine ({@code batch_engine.type}, default {@code local})
  * @param batchEngine              the engine's options (the other keys of {@code batch_engine:})
+ * @param serving              how the facade bounds online reads ({@code serving:})
  */
 public record RepoConfig(String project, Path repoPath, String source, Path registryPath, String onlineStoreType,
                          StoreOptions onlineStore, int materializationBatchSize, String batchEngineType,
-                         StoreOptions batchEngine) {
+                         StoreOptions batchEngine, ServingConfig serving) {
 
     public static final String FILE_NAME = "feature_store.yaml";
     public static final String DEFAULT_STORE_TYPE = "sqlite";
@@ -41,12 +42,12 @@ public record RepoConfig(String project, Path repoPath, String source, Path regi
     /** Keys Feast allows that Larder accepts and does not use. */
     private static final Set<String> IGNORED = Set.of("provider", "offline_store", "feature_server", "flags", "coerce_tz_aware");
     private static final Set<String> KNOWN = Set.of("project", "registry", "online_store", "entity_key_serialization_version", "materialization",
-            "batch_engine");
+            "batch_engine", "serving");
 
-    /** Loads {@code feature_store.yaml} from a repository directory. */
+    /** Loads {@code feature_store.yaml} from a repository directory, expanding {@code ${VAR}} from the environment. */
     public static RepoConfig load(Path repo) {
         Path file = repo.resolve(FILE_NAME);
-        return fromMap(repo, file.toString(), YamlFiles.readMap(file));
+        return fromMap(repo, file.toString(), EnvironmentVariables.expand(file.toString(), YamlFiles.readMap(file), System::getenv));
     }
 
     public static RepoConfig fromMap(Path repo, String source, Map<String, Object> yaml) {
@@ -128,6 +129,7 @@ public record RepoConfig(String project, Path repoPath, String source, Path regi
         }
         Map<String, Object> engineOptions = new java.util.LinkedHashMap<>(engineMap);
         engineOptions.remove("type");
+        ServingConfig serving = ServingConfig.parse(source, yaml.get("serving"), problems);
 
         for (String key : yaml.keySet()) {
             if (!KNOWN.contains(key) && !IGNORED.contains(key)) {
@@ -141,6 +143,6 @@ public record RepoConfig(String project, Path repoPath, String source, Path regi
         }
         return new RepoConfig(String.valueOf(project), repo, source, registry, type,
                 StoreOptions.of(source, type, storeMap), batchSize, engineType,
-                StoreOptions.ofSection(source, "batch_engine", "the " + engineType + " materialization engine", engineOptions));
+                StoreOptions.ofSection(source, "batch_engine", "the " + engineType + " materialization engine", engineOptions), serving);
     }
 }

@@ -73,7 +73,7 @@ public final class Repository {
     }
 
     public OnlineStore openStore() {
-        return provider().create(new StoreContext(config.project(), config.repoPath(), config.onlineStore()));
+        return OnlineStores.installed().open(config, clock);
     }
 
     public RepoPlan plan() {
@@ -81,7 +81,8 @@ public final class Repository {
     }
 
     /** The store's own plan of the infrastructure change, or empty when the backend cannot plan. */
-    public List<PlannedChange> infraPlan(OnlineStore store, Set<Capability> capabilities, RepoPlan plan) {
+    public List<PlannedChange> infraPlan(OnlineStore store, RepoPlan plan) {
+        Set<Capability> capabilities = store.capabilities();
         if (!capabilities.contains(Capability.PLAN)) return List.of();
         return store.plan(new InfraChange(plan.viewsToKeep(), plan.viewsToDelete()));
     }
@@ -90,7 +91,8 @@ public final class Repository {
      * Applies a plan: drops what goes, creates what the kept views need, then records the
      * definitions. The registry is written last, so a failed store update leaves it unchanged.
      */
-    public Registry apply(OnlineStore store, Set<Capability> capabilities, RepoPlan plan) {
+    public Registry apply(OnlineStore store, RepoPlan plan) {
+        Set<Capability> capabilities = store.capabilities();
         Registry current = registry();
         if (capabilities.contains(Capability.UPDATE_INFRA)) {
             if (!plan.viewsToDelete().isEmpty() && capabilities.contains(Capability.TEARDOWN)) {
@@ -104,7 +106,8 @@ public final class Repository {
     }
 
     /** Removes the online data of every applied view and deletes the registry. */
-    public List<String> teardown(OnlineStore store, Set<Capability> capabilities) {
+    public List<String> teardown(OnlineStore store) {
+        Set<Capability> capabilities = store.capabilities();
         Registry r = registry();
         List<String> names = r.featureViews().stream().map(v -> v.name()).toList();
         if (capabilities.contains(Capability.TEARDOWN) && !r.featureViews().isEmpty()) {

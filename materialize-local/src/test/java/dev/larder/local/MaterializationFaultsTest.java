@@ -70,7 +70,7 @@ class MaterializationFaultsTest {
                 """);
         Repository r = Repository.open(repo);
         try (OnlineStore store = r.openStore()) {
-            r.apply(store, r.provider().capabilities(), RepoPlan.compute(r.registry(), Definitions.load(repo)));
+            r.apply(store, RepoPlan.compute(r.registry(), Definitions.load(repo)));
         }
     }
 
@@ -134,7 +134,7 @@ class MaterializationFaultsTest {
         Files.writeString(repo.resolve("features.yaml"), Files.readString(repo.resolve("features.yaml")).replace("users.csv.gz", "users.csv"));
         Repository r = Repository.open(repo);
         try (OnlineStore store = r.openStore()) {
-            r.apply(store, r.provider().capabilities(), RepoPlan.compute(r.registry(), Definitions.load(repo)));
+            r.apply(store, RepoPlan.compute(r.registry(), Definitions.load(repo)));
         }
         assertThatThrownBy(() -> materialize(r)).isInstanceOf(LarderException.class)
                 .hasMessage("feature view 'users': " + file + ": line 1002 has 2 fields but the header has 3"

@@ -3,10 +3,10 @@ package dev.larder.spark;
 import dev.larder.OnlineStores;
 import dev.larder.engine.StoreSpec;
 import dev.larder.spi.OnlineStore;
-import dev.larder.spi.StoreContext;
 import dev.larder.spi.StoreOptions;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +34,8 @@ final class ExecutorStores {
 
     private static OnlineStore open(StoreSpec spec) {
         String source = Path.of(spec.repoPath()).resolve("feature_store.yaml").toString();
-        return OnlineStores.installed().get(spec.type(), source + ": online_store.type")
-                .create(new StoreContext(spec.project(), Path.of(spec.repoPath()), StoreOptions.of(source, spec.type(), spec.options())));
+        return OnlineStores.installed().open(spec.project(), Path.of(spec.repoPath()), StoreOptions.of(source, spec.type(), spec.options()),
+                source + ": online_store.type", Clock.systemUTC());
     }
 
     /** Closes and forgets every store this JVM opened. */

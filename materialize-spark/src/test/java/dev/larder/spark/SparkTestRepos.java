@@ -7,7 +7,6 @@ import dev.larder.materialize.ViewResult;
 import dev.larder.registry.RepoPlan;
 import dev.larder.registry.Repository;
 import dev.larder.spi.OnlineStore;
-import dev.larder.spi.OnlineStoreProvider;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -69,10 +68,8 @@ final class SparkTestRepos {
     /** What {@code larder apply} does. */
     static void apply(Path dir) {
         Repository repo = Repository.open(dir);
-        OnlineStoreProvider provider = repo.provider();
         try (OnlineStore store = repo.openStore()) {
-            RepoPlan plan = RepoPlan.compute(repo.registry(), Definitions.load(dir));
-            repo.apply(store, provider.capabilities(), plan);
+            repo.apply(store, RepoPlan.compute(repo.registry(), Definitions.load(dir)));
         }
     }
 

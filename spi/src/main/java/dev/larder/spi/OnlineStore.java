@@ -1,22 +1,48 @@
 package dev.larder.spi;
 
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * An online store: a connection to one backend for one project. Thread-safe: one instance serves
  * every thread of a host application and is closed once at the end.
  *
- * <p>Operations a backend does not declare in {@link OnlineStoreProvider#capabilities()} throw
- * {@link UnsupportedOperationException}.
+ * <p>Operations behind capabilities the store does not report in {@link #capabilities()} throw
+ * {@link UnsupportedOperationException}. Failures of the backend (not of the caller's input) are
+ * {@link OnlineStoreException}s.
+ *
+ * <h2>Which row wins</h2>
+ * Every store applies one rule, {@link dev.larder.spi.support.NewestWins}: a row replaces the
+ * stored row of its entity key and view when its event time is newer, or equal with a newer
+ * created time; otherwise the stored row stays. Within one write the same rule picks the row of a
+ * key (on a full tie the first row). Times are compared at the store's
+ * {@link #eventTimePrecision()} and must lie in {@link dev.larder.spi.support.NewestWins#MIN} …
+ * {@link dev.larder.spi.support.NewestWins#MAX}. A row replaces the stored row whole: features
+ * the row does not carry read as absent afterwards.
  */
 public interface OnlineStore extends AutoCloseable {
 
     /**
-     * Writes rows of one view. A row replaces what the store holds for its entity key and view
-     * only when its event time is newer (for backends declaring
-     * {@link Capability#CONCURRENT_WRITES_SAME_KEY}, atomically so). Either completes or throws.
+     * The capabilities this store has with its options: a subset of what its provider lists in
+     * {@link OnlineStoreProvider#capabilities()}, holding every unconditional one.
+     */
+    Set<Capability> capabilities();
+
+    /**
+     * The finest unit of event and created times the store keeps (Feast's layouts differ:
+     * SQLite keeps seconds, Cassandra milliseconds, DynamoDB and Bigtable microseconds, Redis
+     * nanoseconds). Reads return times truncated to it; times that differ only below it are equal.
+     */
+    ChronoUnit eventTimePrecision();
+
+    /**
+     * Writes rows of one view under the rule above (for stores with
+     * {@link Capability#CONCURRENT_WRITES_SAME_KEY}, atomically so against other writers).
+     * Either completes or throws; a time outside the accepted range is an
+     * {@link IllegalArgumentException} before anything is written.
      */
     void write(FeatureView view, List<FeatureRow> rows, ProgressListener progress);
 

@@ -1,5 +1,6 @@
 package dev.larder.spi;
 
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -12,8 +13,20 @@ public interface OnlineStoreProvider {
     /** The {@code online_store.type} that selects this backend: lowercase and stable. */
     String type();
 
-    /** The rows of the functionality matrix this backend supports, each proven by the kit. */
-    Set<Capability> capabilities();
+    /**
+     * The capabilities a store of this backend can have and what each needs; a capability not in
+     * the map is never supported. A created store's {@link OnlineStore#capabilities()} holds
+     * every {@link CapabilitySupport#always() always} entry and the conditional ones its options meet.
+     */
+    Map<Capability, CapabilitySupport> capabilities();
+
+    /**
+     * Option keys whose values are secrets (passwords, tokens, connection strings that can carry
+     * them). Larder never shows their values: not in configuration errors, logs or toString.
+     */
+    default Set<String> sensitiveOptions() {
+        return Set.of();
+    }
 
     /**
      * Creates a store from validated options. Invalid options throw {@link ConfigException}

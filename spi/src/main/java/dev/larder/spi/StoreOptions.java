@@ -32,14 +32,36 @@ public final class StoreOptions {
     private final Map<String, Object> raw;
     private final Set<String> known = new LinkedHashSet<>();
     private final List<String> problems;
+    private final Set<String> sensitive;
 
     private StoreOptions(String source, String path, String storeType, String owner, Map<String, ?> raw, List<String> problems) {
+        this(source, path, storeType, owner, raw, problems, Set.of());
+    }
+
+    private StoreOptions(String source, String path, String storeType, String owner, Map<String, ?> raw, List<String> problems,
+                         Set<String> sensitive) {
         this.source = source;
         this.path = path;
         this.storeType = storeType;
         this.owner = owner;
         this.raw = Collections.unmodifiableMap(new LinkedHashMap<>(raw));
         this.problems = problems;
+        this.sensitive = Set.copyOf(sensitive);
+    }
+
+    /**
+     * A copy that also treats these keys as secrets (a provider's
+     * {@link OnlineStoreProvider#sensitiveOptions()}): their values never appear in a message.
+     */
+    public StoreOptions withSensitive(Set<String> keys) {
+        Set<String> all = new java.util.HashSet<>(sensitive);
+        all.addAll(keys);
+        return new StoreOptions(source, path, storeType, owner, raw, new ArrayList<>(), all);
+    }
+
+    /** Whether a key's value is a secret: declared sensitive, or named like one (password, token, …). */
+    public boolean isSensitive(String key) {
+        return sensitive.contains(key) || isSecretKey(key);
     }
 
     /**
@@ -81,7 +103,7 @@ public final class StoreOptions {
     public StoreOptions with(Map<String, ?> overrides) {
         Map<String, Object> merged = new LinkedHashMap<>(raw);
         merged.putAll(overrides);
-        return new StoreOptions(source, path, storeType, owner, merged, new ArrayList<>());
+        return new StoreOptions(source, path, storeType, owner, merged, new ArrayList<>(), sensitive);
     }
 
     // ----------------------------------------------------------------------------- typed getters
@@ -243,7 +265,7 @@ public final class StoreOptions {
         } else if (v != null) {
             problem(key, v, "expected a map of options");
         }
-        StoreOptions child = new StoreOptions(source, path + "." + key, storeType, owner, map, problems);
+        StoreOptions child = new StoreOptions(source, path + "." + key, storeType, owner, map, problems, sensitive);
         sections.add(child);
         return child;
     }
@@ -296,7 +318,7 @@ public final class StoreOptions {
     }
 
     private void problem(String key, Object value, String expected) {
-        String shown = isSecretKey(key) ? "(value hidden)" : "'" + value + "'";
+        String shown = isSensitive(key) ? "(value hidden)" : "'" + value + "'";
         problems.add(prefix(key) + shown + " is not valid; " + expected);
     }
 

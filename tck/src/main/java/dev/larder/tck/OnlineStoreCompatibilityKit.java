@@ -5,6 +5,7 @@ import dev.larder.FieldStatus;
 import dev.larder.OnlineResponse;
 import dev.larder.OnlineStores;
 import dev.larder.spi.Capability;
+import dev.larder.spi.CapabilitySupport;
 import dev.larder.spi.EntityKey;
 import dev.larder.spi.FeatureRow;
 import dev.larder.spi.FeatureView;
@@ -19,11 +20,13 @@ import dev.larder.spi.StoreOptions;
 import dev.larder.spi.Value;
 import dev.larder.spi.ValueType;
 import dev.larder.spi.ViewRead;
+import dev.larder.spi.support.NewestWins;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -33,20 +36,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -56,6 +52,8 @@ import static dev.larder.tck.TestData.driverRow;
 import static dev.larder.tck.TestData.driverView;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The compatibility kit: the contract every online store must meet, run against a real backend.
@@ -71,13 +69,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * }</pre>
  * The provider is found through {@link java.util.ServiceLoader} by type, so the backend's
  * services file is tested too. Each test gets a fresh project name, so tests do not see each
- * other's data. Declared capabilities are proven; operations behind undeclared capabilities must
- * throw {@link UnsupportedOperationException}. Nothing here is skipped: a missing server is a failure.
+ * other's data. The capabilities the created store reports ({@link OnlineStore#capabilities()})
+ * are proven; for each one it does not report, the kit asserts that the operation throws
+ * {@link UnsupportedOperationException} and reports the behavioural tests as skipped, naming the
+ * capability. A missing server is a failure, never a skip. Every test has a time limit, so a
+ * hung backend fails the build instead of hanging it.
  *
  * <p>Layout capabilities ({@code COLLOCATED_BY_*}) describe where a backend puts data; each
  * backend's Feast-layout test checks its layout byte for byte, and the kit checks here only
  * that views sharing join keys do not disturb each other.
  */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 public abstract class OnlineStoreCompatibilityKit {
 
     /** The {@code online_store.type} of the backend under test. */
@@ -88,8 +90,8 @@ public abstract class OnlineStoreCompatibilityKit {
 
     /**
      * Options under which stored rows expire {@code ttl} after they are written, for backends
-     * declaring {@link Capability#DELETE_EXPIRED_DATA}. The kit also gives the view that ttl, for
-     * backends that expire by the view's ttl. Default: {@link #storeOptions()}.
+     * whose provider lists {@link Capability#DELETE_EXPIRED_DATA}. The kit also gives the view that
+     * ttl, for backends that expire by the view's ttl. Default: {@link #storeOptions()}.
      */
     protected Map<String, Object> expiringStoreOptions(Duration ttl) {
         return storeOptions();
@@ -100,12 +102,30 @@ public abstract class OnlineStoreCompatibilityKit {
         return Duration.ofSeconds(10);
     }
 
+    /**
+     * How the kit counts the store's requests, for stores reporting {@link Capability#BATCHED_READ}
+     * or {@link Capability#MULTI_VIEW_READ}; null (the default) makes those tests fail, since a
+     * claim the kit cannot check is not proven.
+     */
+    protected RequestCounting requestCounting() {
+        return null;
+    }
+
+    /** The most keys the store reads in one request with {@link #storeOptions()} (DynamoDB's batch_size, say). */
+    protected int readBatchSize() {
+        return Integer.MAX_VALUE;
+    }
+
     @TempDir
     protected Path repoDir;
+
+    /** The clock handed to every store the kit creates. */
+    protected final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
 
     protected OnlineStoreProvider provider;
     protected OnlineStore store;
     protected String project;
+    protected NewestWins rule;
     private final List<OnlineStore> extraStores = new ArrayList<>();
     private final Map<String, FeatureView> usedViews = new LinkedHashMap<>();
 
@@ -114,12 +134,13 @@ public abstract class OnlineStoreCompatibilityKit {
         provider = OnlineStores.installed().get(storeType(), "compatibility kit");
         project = "tck_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         store = newStore(storeOptions());
+        rule = new NewestWins(store.eventTimePrecision());
     }
 
     @AfterEach
     void closeStore() {
         try {
-            if (provider.capabilities().contains(Capability.TEARDOWN) && !usedViews.isEmpty()) {
+            if (has(Capability.TEARDOWN) && !usedViews.isEmpty()) {
                 store.teardown(new ArrayList<>(usedViews.values()));
             }
         } finally {
@@ -130,13 +151,21 @@ public abstract class OnlineStoreCompatibilityKit {
 
     /** Another store on the same project, e.g. for a second writer or different options. */
     protected OnlineStore newStore(Map<String, Object> options) {
-        OnlineStore s = provider.create(new StoreContext(project, repoDir, StoreOptions.of(storeType(), options)));
+        StoreOptions typed = StoreOptions.of(storeType(), options).withSensitive(provider.sensitiveOptions());
+        OnlineStore s = provider.create(new StoreContext(project, repoDir, typed, clock));
         if (store != null) extraStores.add(s);
         return s;
     }
 
+    /** Whether the store under test reports the capability. */
     protected boolean has(Capability c) {
-        return provider.capabilities().contains(c);
+        return store.capabilities().contains(c);
+    }
+
+    /** Skips the calling test, naming the capability, when the store does not report it. */
+    protected void assumeCapability(Capability c) {
+        assumeTrue(has(c), () -> storeType() + " with these options does not declare capability " + c
+                + " (" + c.description() + "); the kit checks that its operations throw UnsupportedOperationException instead");
     }
 
     /** Creates a view's infrastructure (when the backend manages any) and remembers it for teardown. */
@@ -154,9 +183,10 @@ public abstract class OnlineStoreCompatibilityKit {
         return rows;
     }
 
-    protected static void assertRow(OnlineRow row, FeatureRow expected) {
+    /** The row holds the expected row's values, and its event time as the store keeps it. */
+    protected void assertRow(OnlineRow row, FeatureRow expected) {
         assertThat(row.isPresent()).as("row for %s present", expected.entityKey()).isTrue();
-        assertThat(row.eventTime()).as("event time of %s", expected.entityKey()).isEqualTo(expected.eventTime());
+        assertThat(row.eventTime()).as("event time of %s", expected.entityKey()).isEqualTo(rule.truncate(expected.eventTime()));
         assertThat(row.values()).as("values of %s", expected.entityKey()).isEqualTo(expected.values());
     }
 
@@ -168,25 +198,29 @@ public abstract class OnlineStoreCompatibilityKit {
     @DisplayName("declared capabilities")
     class Capabilities {
         @Test
-        @DisplayName("every store writes, reads, is readable from Java and applies ttl at retrieval (through the facade)")
-        void baseline() {
-            assertThat(provider.capabilities()).contains(Capability.WRITE, Capability.READ, Capability.READABLE_FROM_JAVA, Capability.TTL_AT_RETRIEVAL);
+        @DisplayName("the store reports what its provider lists for its options: every unconditional capability, nothing unlisted")
+        void reportedWithinProviderMatrix() {
+            Map<Capability, CapabilitySupport> matrix = provider.capabilities();
             assertThat(provider.type()).isEqualTo(storeType()).matches("[a-z0-9_]+");
+            assertThat(store.capabilities()).contains(Capability.WRITE, Capability.READ);
+            assertThat(matrix.keySet()).as("the provider's matrix").containsAll(store.capabilities());
+            for (Map.Entry<Capability, CapabilitySupport> e : matrix.entrySet()) {
+                if (!e.getValue().isConditional()) {
+                    assertThat(store.capabilities()).as("%s is listed unconditionally", e.getKey()).contains(e.getKey());
+                }
+            }
+            assertThat(NewestWins.MIN).isBefore(NewestWins.MAX);
+            assertThat(EnumSet.of(ChronoUnit.SECONDS, ChronoUnit.MILLIS, ChronoUnit.MICROS, ChronoUnit.NANOS))
+                    .as("event time precision").contains(store.eventTimePrecision());
         }
 
         @Test
-        @DisplayName("no store claims what Larder does not implement: on-demand transforms, collocation by feature service")
-        void unimplemented() {
-            assertThat(provider.capabilities()).doesNotContain(Capability.ON_DEMAND_TRANSFORMS, Capability.COLLOCATED_BY_FEATURE_SERVICE);
-        }
-
-        @Test
-        @DisplayName("undeclared operations throw UnsupportedOperationException")
+        @DisplayName("operations behind capabilities the store does not report throw UnsupportedOperationException")
         void undeclaredOperationsThrow() {
             FeatureView view = driverView("fv_unsup");
             InfraChange change = InfraChange.keep(List.of(view));
-            EnumSet<Capability> checked = EnumSet.of(Capability.UPDATE_INFRA, Capability.PLAN, Capability.TEARDOWN, Capability.ASYNC_READ);
-            for (Capability c : checked) {
+            int checked = 0;
+            for (Capability c : EnumSet.of(Capability.UPDATE_INFRA, Capability.PLAN, Capability.TEARDOWN, Capability.ASYNC_READ)) {
                 if (has(c)) continue;
                 Runnable op;
                 switch (c) {
@@ -196,12 +230,15 @@ public abstract class OnlineStoreCompatibilityKit {
                     default: op = () -> store.readAsync(view, List.of(driver(1)), DRIVER_FEATURES).join(); break;
                 }
                 assertThatThrownBy(op::run).as("%s is not declared", c).isInstanceOf(UnsupportedOperationException.class);
+                checked++;
             }
             if (!has(Capability.ENTITYLESS_FEATURE_VIEWS)) {
                 FeatureView entityless = new FeatureView("fv_nokey", List.of(), List.of(), List.of(new Field("f", ValueType.INT64)), Duration.ZERO);
                 assertThatThrownBy(() -> store.write(entityless, List.of(new FeatureRow(EntityKey.DUMMY, Map.of("f", Value.ofInt64(1)), T0)), rows -> { }))
                         .isInstanceOf(UnsupportedOperationException.class);
+                checked++;
             }
+            assumeTrue(checked > 0, () -> storeType() + " declares every capability with an operation of its own; nothing to check");
         }
     }
 
@@ -316,10 +353,7 @@ public abstract class OnlineStoreCompatibilityKit {
         @Test
         @DisplayName("an entityless view stores its one row under Feast's dummy key")
         void entityless() {
-            if (!has(Capability.ENTITYLESS_FEATURE_VIEWS)) {
-                assertThat(provider.capabilities()).doesNotContain(Capability.ENTITYLESS_FEATURE_VIEWS); // checked to throw in Capabilities
-                return;
-            }
+            assumeCapability(Capability.ENTITYLESS_FEATURE_VIEWS);
             FeatureView view = apply(new FeatureView("fv_global", List.of(), List.of(), List.of(new Field("total", ValueType.INT64)), Duration.ZERO));
             FeatureRow row = new FeatureRow(EntityKey.DUMMY, Map.of("total", Value.ofInt64(42)), T0);
             store.write(view, List.of(row), r -> { });
@@ -362,7 +396,7 @@ public abstract class OnlineStoreCompatibilityKit {
                 assertThat(store.readViewsAsync(both, keys).join()).containsExactly(gotA, gotRating);
             }
             // Through the facade: one request over both views (one multi-view read where the store has it).
-            try (FeatureStore fs = FeatureStore.builder().store(project, store, provider.capabilities()).views(List.of(a, b)).build()) {
+            try (FeatureStore fs = FeatureStore.builder().store(project, store).views(List.of(a, b)).build()) {
                 OnlineResponse r = fs.getOnlineFeatures(List.of("fv_a:trips", "fv_b:rating", "fv_a:note"),
                         List.of(Map.of("driver_id", 3L), Map.of("driver_id", 5L), Map.of("driver_id", 3L)));
                 assertThat(r.column("trips").values()).containsExactly(Value.ofInt64(3002), Value.ofInt64(5002), Value.ofInt64(3002));
@@ -375,10 +409,7 @@ public abstract class OnlineStoreCompatibilityKit {
         @Test
         @DisplayName("deleting one view keeps the other's data")
         void deleteOneView() {
-            if (!has(Capability.UPDATE_INFRA)) {
-                assertThatThrownBy(() -> store.update(InfraChange.keep(List.of()))).isInstanceOf(UnsupportedOperationException.class);
-                return;
-            }
+            assumeCapability(Capability.UPDATE_INFRA);
             FeatureView a = apply(driverView("fv_keep"));
             FeatureView b = apply(driverView("fv_drop"));
             store.write(a, driverRows(1, 3, 1, T0), r -> { });
@@ -404,11 +435,8 @@ public abstract class OnlineStoreCompatibilityKit {
         void planThenUpdate() {
             FeatureView view = driverView("fv_infra");
             InfraChange change = InfraChange.keep(List.of(view));
-            if (!has(Capability.PLAN) || !has(Capability.UPDATE_INFRA)) {
-                if (!has(Capability.PLAN)) assertThatThrownBy(() -> store.plan(change)).isInstanceOf(UnsupportedOperationException.class);
-                if (!has(Capability.UPDATE_INFRA)) assertThatThrownBy(() -> store.update(change)).isInstanceOf(UnsupportedOperationException.class);
-                return;
-            }
+            assumeCapability(Capability.PLAN);
+            assumeCapability(Capability.UPDATE_INFRA);
             usedViews.put(view.name(), view);
             List<PlannedChange> before = store.plan(change);
             assertThat(before).as("plan before update").anySatisfy(c -> assertThat(c.action()).isEqualTo(PlannedChange.Action.CREATE));
@@ -426,10 +454,7 @@ public abstract class OnlineStoreCompatibilityKit {
         @Test
         @DisplayName("teardown removes the data and is idempotent")
         void teardown() {
-            if (!has(Capability.TEARDOWN)) {
-                assertThatThrownBy(() -> store.teardown(List.of(driverView("fv_td")))).isInstanceOf(UnsupportedOperationException.class);
-                return;
-            }
+            assumeCapability(Capability.TEARDOWN);
             FeatureView view = apply(driverView("fv_td"));
             store.write(view, driverRows(1, 3, 1, T0), r -> { });
             store.teardown(List.of(view));
@@ -437,6 +462,67 @@ public abstract class OnlineStoreCompatibilityKit {
             apply(view);
             assertThat(store.read(view, List.of(driver(1), driver(2)), DRIVER_FEATURES))
                     .allSatisfy(r -> assertThat(r.isPresent()).isFalse());
+        }
+    }
+
+    // ================================================================================ batched reads
+
+    @Nested
+    @DisplayName("batched and multi-view reads, by counting requests")
+    class BatchedReads {
+        private RequestCounting counting() {
+            RequestCounting c = requestCounting();
+            if (c == null) {
+                fail(storeType() + " declares " + (has(Capability.BATCHED_READ) ? Capability.BATCHED_READ : Capability.MULTI_VIEW_READ)
+                        + " but its test gives the kit no way to count requests: override requestCounting()");
+            }
+            return c;
+        }
+
+        @Test
+        @DisplayName("a 500-key read costs at most ceil(500 / batch size) requests, never one per key")
+        void batchedRead() {
+            assumeCapability(Capability.BATCHED_READ);
+            RequestCounting counting = counting();
+            FeatureView view = apply(driverView("fv_batched"));
+            store.write(view, driverRows(0, 500, 1, T0), r -> { });
+            OnlineStore counted = newStore(counting.storeOptions());
+            List<EntityKey> keys = new ArrayList<>();
+            for (int i = 0; i < 500; i++) keys.add(driver(i));
+            counted.read(view, List.of(driver(0)), DRIVER_FEATURES); // connects, prepares, learns the topology
+            long before = counting.requests();
+            List<OnlineRow> got = counted.read(view, keys, DRIVER_FEATURES);
+            long requests = counting.requests() - before;
+            for (int i = 0; i < 500; i += 97) assertRow(got.get(i), driverRow(i, 1, T0));
+            long allowed = Math.min(250, (500 + (long) readBatchSize() - 1) / readBatchSize());
+            assertThat(requests).as("requests for a 500-key read (batch size %s)", readBatchSize()).isBetween(1L, allowed);
+        }
+
+        @Test
+        @DisplayName("a read of three views sharing join keys costs the requests of one view")
+        void multiViewRead() {
+            assumeCapability(Capability.MULTI_VIEW_READ);
+            RequestCounting counting = counting();
+            List<FeatureView> views = new ArrayList<>();
+            for (String name : List.of("fv_mv_a", "fv_mv_b", "fv_mv_c")) {
+                FeatureView v = apply(driverView(name));
+                store.write(v, driverRows(0, 20, name.charAt(6), T0), r -> { });
+                views.add(v);
+            }
+            OnlineStore counted = newStore(counting.storeOptions());
+            List<EntityKey> keys = new ArrayList<>();
+            for (int i = 0; i < 20; i++) keys.add(driver(i));
+            List<ViewRead> reads = new ArrayList<>();
+            for (FeatureView v : views) reads.add(new ViewRead(v, DRIVER_FEATURES));
+            counted.readViews(reads, keys); // warm-up
+            long before = counting.requests();
+            counted.read(views.get(0), keys, DRIVER_FEATURES);
+            long one = counting.requests() - before;
+            before = counting.requests();
+            List<List<OnlineRow>> got = counted.readViews(reads, keys);
+            long three = counting.requests() - before;
+            for (int v = 0; v < 3; v++) assertRow(got.get(v).get(7), driverRow(7, views.get(v).name().charAt(6), T0));
+            assertThat(three).as("requests for three views (one view: %s)", one).isEqualTo(one);
         }
     }
 
@@ -449,11 +535,7 @@ public abstract class OnlineStoreCompatibilityKit {
         @DisplayName("readAsync returns what read returns, for many keys and concurrent calls")
         void asyncEqualsSync() throws Exception {
             FeatureView view = apply(driverView("fv_async"));
-            if (!has(Capability.ASYNC_READ)) {
-                assertThatThrownBy(() -> store.readAsync(view, List.of(driver(1)), DRIVER_FEATURES))
-                        .isInstanceOf(UnsupportedOperationException.class);
-                return;
-            }
+            assumeCapability(Capability.ASYNC_READ);
             store.write(view, driverRows(0, 300, 1, T0), r -> { });
             List<EntityKey> keys = new ArrayList<>();
             for (int i = 350; i >= 0; i -= 2) keys.add(driver(i));
@@ -470,8 +552,15 @@ public abstract class OnlineStoreCompatibilityKit {
     // ================================================================================ event time ordering
 
     @Nested
-    @DisplayName("the newest event time wins")
-    class NewestWins {
+    @DisplayName("the newest event time wins (NewestWins)")
+    class NewestWinsRule {
+        private final Instant t = T0.truncatedTo(ChronoUnit.SECONDS);
+
+        private FeatureRow row(long id, int version, Instant event, Instant created) {
+            FeatureRow r = driverRow(id, version, event);
+            return new FeatureRow(r.entityKey(), r.values(), event, created);
+        }
+
         @Test
         @DisplayName("an older row written later does not replace a newer one")
         void olderWriteIsIgnored() {
@@ -495,50 +584,90 @@ public abstract class OnlineStoreCompatibilityKit {
         }
 
         @Test
-        @DisplayName("two writers racing on the same keys: every key ends with its newest row")
+        @DisplayName("equal event times in one batch: the newer created time wins; on a full tie the first row")
+        void tiesInBatch() {
+            FeatureView view = apply(driverView("fv_tie_batch"));
+            store.write(view, List.of(
+                    row(1, 1, t, t.plusSeconds(1)), row(1, 2, t, t.plusSeconds(3)), row(1, 3, t, t.plusSeconds(2)),
+                    row(2, 1, t, t), row(2, 2, t, t),
+                    row(3, 1, t, null), row(3, 2, t, t)), r -> { });
+            List<OnlineRow> got = store.read(view, List.of(driver(1), driver(2), driver(3)), DRIVER_FEATURES);
+            assertRow(got.get(0), row(1, 2, t, null));
+            assertRow(got.get(1), row(2, 1, t, null));
+            assertRow(got.get(2), row(3, 2, t, null));
+        }
+
+        @Test
+        @DisplayName("equal event times across writes: a newer created time replaces, an older or equal one does not")
+        void tiesAcrossWrites() {
+            FeatureView view = apply(driverView("fv_tie_writes"));
+            store.write(view, List.of(row(1, 1, t, t.plusSeconds(5)), row(2, 1, t, t.plusSeconds(5)), row(3, 1, t, t.plusSeconds(5))), r -> { });
+            store.write(view, List.of(row(1, 2, t, t.plusSeconds(6)), row(2, 2, t, t.plusSeconds(4)), row(3, 2, t, t.plusSeconds(5))), r -> { });
+            List<OnlineRow> got = store.read(view, List.of(driver(1), driver(2), driver(3)), DRIVER_FEATURES);
+            assertRow(got.get(0), row(1, 2, t, null));
+            assertRow(got.get(1), row(2, 1, t, null));
+            assertRow(got.get(2), row(3, 1, t, null));
+        }
+
+        @Test
+        @DisplayName("times are kept at the store's precision: finer differences are ties, reads return truncated times")
+        void subPrecision() {
+            assumeTrue(store.eventTimePrecision() != ChronoUnit.NANOS,
+                    () -> storeType() + " keeps nanoseconds: no finer difference exists to tie (precision, not a capability: declare none)");
+            Duration unit = store.eventTimePrecision().getDuration();
+            Duration half = unit.dividedBy(2);
+            FeatureView view = apply(driverView("fv_precision"));
+            store.write(view, List.of(row(1, 1, t, t)), r -> { });
+            store.write(view, List.of(row(1, 2, t.plus(half), t)), r -> { });
+            store.write(view, List.of(row(2, 1, t.plus(half), t)), r -> { });
+            List<OnlineRow> got = store.read(view, List.of(driver(1), driver(2)), DRIVER_FEATURES);
+            assertRow(got.get(0), row(1, 1, t, null));
+            assertThat(got.get(1).eventTime()).as("read back truncated to %s", store.eventTimePrecision()).isEqualTo(t);
+            store.write(view, List.of(row(1, 3, t.plus(unit), t)), r -> { });
+            assertRow(store.read(view, List.of(driver(1)), DRIVER_FEATURES).get(0), row(1, 3, t.plus(unit), null));
+        }
+
+        @Test
+        @DisplayName("the ends of the accepted time range are stored; a time outside it fails the whole write, naming it")
+        void rangeEnds() {
+            FeatureView view = apply(driverView("fv_range"));
+            store.write(view, List.of(row(1, 1, NewestWins.MIN, NewestWins.MIN), row(2, 1, NewestWins.MAX, NewestWins.MAX)), r -> { });
+            List<OnlineRow> got = store.read(view, List.of(driver(1), driver(2)), DRIVER_FEATURES);
+            assertRow(got.get(0), row(1, 1, NewestWins.MIN, null));
+            assertRow(got.get(1), row(2, 1, NewestWins.MAX, null));
+            Instant tooLate = NewestWins.MAX.plusNanos(1);
+            Instant tooEarly = NewestWins.MIN.minusNanos(1);
+            for (FeatureRow bad : List.of(row(4, 1, tooLate, null), row(4, 1, tooEarly, null), row(4, 1, t, tooLate), row(4, 1, Instant.MAX, null))) {
+                assertThatThrownBy(() -> store.write(view, List.of(row(3, 1, t, t), bad), r -> { }))
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("out of range").hasMessageContaining("fv_range");
+            }
+            assertThat(store.read(view, List.of(driver(3), driver(4)), DRIVER_FEATURES))
+                    .as("nothing of a rejected write is stored").allSatisfy(r -> assertThat(r.isPresent()).isFalse());
+            store.write(view, List.of(row(2, 2, NewestWins.MAX.minusSeconds(5), null)), r -> { });
+            assertRow(store.read(view, List.of(driver(2)), DRIVER_FEATURES).get(0), row(2, 1, NewestWins.MAX, null));
+        }
+
+        @Test
+        @DisplayName("a row with some of the view's features replaces the stored row whole; an older full row then loses")
+        void partialRows() {
+            FeatureView view = apply(driverView("fv_partial_newest"));
+            store.write(view, List.of(row(1, 1, t.plusSeconds(10), null)), r -> { });
+            store.write(view, List.of(new FeatureRow(driver(1), Map.of("trips", Value.ofInt64(77)), t.plusSeconds(20))), r -> { });
+            store.write(view, List.of(row(1, 3, t.plusSeconds(15), null)), r -> { });
+            OnlineRow got = store.read(view, List.of(driver(1)), DRIVER_FEATURES).get(0);
+            assertThat(got.eventTime()).isEqualTo(t.plusSeconds(20));
+            assertThat(got.values()).isEqualTo(Map.of("trips", Value.ofInt64(77)));
+        }
+
+        @Test
+        @DisplayName("at least four writers on separate store instances racing on the same keys: every key ends with its newest row")
         void racingWriters() throws Exception {
+            assumeCapability(Capability.CONCURRENT_WRITES_SAME_KEY);
             FeatureView view = apply(driverView("fv_race"));
-            if (!has(Capability.CONCURRENT_WRITES_SAME_KEY)) {
-                // Without the guarantee there is nothing to prove; the capability stays undeclared.
-                assertThat(provider.capabilities()).doesNotContain(Capability.CONCURRENT_WRITES_SAME_KEY);
-                return;
-            }
-            OnlineStore second = newStore(storeOptions());
-            int keys = 100;
-            int versions = 12;
-            ExecutorService pool = Executors.newFixedThreadPool(2);
-            try {
-                for (int round = 0; round < 5; round++) {
-                    Instant base = T0.plusSeconds(1000L * round);
-                    CountDownLatch start = new CountDownLatch(1);
-                    List<Future<?>> writers = new ArrayList<>();
-                    for (int w = 0; w < 2; w++) {
-                        int writer = w;
-                        OnlineStore target = w == 0 ? store : second;
-                        writers.add(pool.submit(() -> {
-                            start.await();
-                            // Writer 0 writes even versions, writer 1 odd ones, each in a shuffled order.
-                            List<Integer> order = new ArrayList<>();
-                            for (int v = writer; v < versions; v += 2) order.add(v);
-                            Collections.shuffle(order, new Random(writer * 31L + 7));
-                            for (int v : order) {
-                                target.write(view, driverRows(0, keys, v, base.plusMillis(v)), r -> { });
-                            }
-                            return null;
-                        }));
-                    }
-                    start.countDown();
-                    for (Future<?> f : writers) f.get(120, TimeUnit.SECONDS);
-                    List<EntityKey> all = new ArrayList<>();
-                    for (int i = 0; i < keys; i++) all.add(driver(i));
-                    List<OnlineRow> got = store.read(view, all, DRIVER_FEATURES);
-                    for (int i = 0; i < keys; i++) {
-                        assertRow(got.get(i), driverRow(i, versions - 1, base.plusMillis(versions - 1)));
-                    }
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+            List<OnlineStore> writers = new ArrayList<>();
+            writers.add(store);
+            for (int i = 1; i < 4; i++) writers.add(newStore(storeOptions()));
+            RacingWriters.standard().run(writers, store, view, t);
         }
     }
 
@@ -554,7 +683,7 @@ public abstract class OnlineStoreCompatibilityKit {
             FeatureView view = apply(driverView("fv_ttl", Duration.ofHours(1)));
             store.write(view, List.of(driverRow(1, 1, now.minus(Duration.ofHours(2))), driverRow(2, 1, now.minusSeconds(60))), r -> { });
             store.write(view, List.of(new FeatureRow(driver(3), Map.of("trips", Value.NULL, "note", Value.ofString("n")), now)), r -> { });
-            try (FeatureStore fs = FeatureStore.builder().store(project, store, provider.capabilities()).views(List.of(view))
+            try (FeatureStore fs = FeatureStore.builder().store(project, store).views(List.of(view))
                     .clock(Clock.fixed(now, ZoneOffset.UTC)).build()) {
                 OnlineResponse r = fs.getOnlineFeatures(List.of("fv_ttl:trips", "fv_ttl:note"),
                         List.of(Map.of("driver_id", 1L), Map.of("driver_id", 2L), Map.of("driver_id", 3L), Map.of("driver_id", 4L), Map.of("driver_id", 2L)));
@@ -563,7 +692,7 @@ public abstract class OnlineStoreCompatibilityKit {
                         FieldStatus.OUTSIDE_MAX_AGE, FieldStatus.PRESENT, FieldStatus.NULL_VALUE, FieldStatus.NOT_FOUND, FieldStatus.PRESENT);
                 assertThat(r.value(1, "trips")).isEqualTo(Value.ofInt64(2001));
                 assertThat(r.value(0, "trips")).isNull();
-                assertThat(r.eventTime(0, "trips")).isEqualTo(now.minus(Duration.ofHours(2)));
+                assertThat(r.eventTime(0, "trips")).isEqualTo(rule.truncate(now.minus(Duration.ofHours(2))));
                 assertThat(r.value(2, "note")).isEqualTo(Value.ofString("n"));
             }
         }
@@ -571,12 +700,15 @@ public abstract class OnlineStoreCompatibilityKit {
         @Test
         @DisplayName("stored rows expire when the backend declares deleting expired data")
         void expiry() throws InterruptedException {
-            if (!has(Capability.DELETE_EXPIRED_DATA)) {
-                assertThat(provider.capabilities()).doesNotContain(Capability.DELETE_EXPIRED_DATA);
-                return;
-            }
+            assumeTrue(provider.capabilities().containsKey(Capability.DELETE_EXPIRED_DATA), () -> storeType()
+                    + " does not declare capability DELETE_EXPIRED_DATA with any options");
             Duration ttl = Duration.ofSeconds(2);
             OnlineStore expiring = newStore(expiringStoreOptions(ttl));
+            assertThat(expiring.capabilities()).as("the store made with expiringStoreOptions").contains(Capability.DELETE_EXPIRED_DATA);
+            if (provider.capabilities().get(Capability.DELETE_EXPIRED_DATA).isConditional()) {
+                assertThat(store.capabilities()).as("without %s", provider.capabilities().get(Capability.DELETE_EXPIRED_DATA))
+                        .doesNotContain(Capability.DELETE_EXPIRED_DATA);
+            }
             FeatureView view = driverView("fv_expire", ttl);
             usedViews.put(view.name(), view);
             if (has(Capability.UPDATE_INFRA)) expiring.update(InfraChange.keep(new ArrayList<>(usedViews.values())));

@@ -83,6 +83,16 @@ import static dev.larder.store.bigtable.BigtableLayout.FAMILY;
  * newer than the previous event belongs to an older row and is hidden, so a row never mixes events.
  */
 public final class BigtableOnlineStore implements OnlineStore {
+    @Override
+    public java.util.Set<dev.larder.spi.Capability> capabilities() {
+        return new BigtableStoreProvider().capabilities().keySet();
+    }
+
+    @Override
+    public java.time.temporal.ChronoUnit eventTimePrecision() {
+        return java.time.temporal.ChronoUnit.MICROS;
+    }
+
     /** Mutations per MutateRows request: Feast's MUTATIONS_PER_OP, half of Bigtable's 100,000 limit. */
     static final int MUTATIONS_PER_BATCH = 50_000;
     /** MutateRows requests of one write in flight at once. */

@@ -1,12 +1,15 @@
 package dev.larder.store.bigtable;
 
 import dev.larder.spi.Capability;
+import dev.larder.spi.CapabilitySupport;
 import dev.larder.spi.OnlineStore;
 import dev.larder.spi.OnlineStoreProvider;
 import dev.larder.spi.StoreContext;
 
 import java.time.Clock;
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -26,11 +29,12 @@ public final class BigtableStoreProvider implements OnlineStoreProvider {
     }
 
     @Override
-    public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.WRITE, Capability.READ, Capability.UPDATE_INFRA, Capability.TEARDOWN, Capability.PLAN,
-                Capability.READABLE_FROM_JAVA, Capability.ENTITYLESS_FEATURE_VIEWS, Capability.CONCURRENT_WRITES_SAME_KEY,
-                Capability.TTL_AT_RETRIEVAL, Capability.DELETE_EXPIRED_DATA, Capability.COLLOCATED_BY_ENTITY_KEY,
-                Capability.ASYNC_READ, Capability.BATCHED_READ, Capability.MULTI_VIEW_READ);
+    public Map<Capability, CapabilitySupport> capabilities() {
+        Map<Capability, CapabilitySupport> m = new EnumMap<>(Capability.class);
+        for (Capability c : EnumSet.of(Capability.WRITE, Capability.READ, Capability.UPDATE_INFRA, Capability.TEARDOWN, Capability.PLAN, Capability.ENTITYLESS_FEATURE_VIEWS, Capability.CONCURRENT_WRITES_SAME_KEY, Capability.DELETE_EXPIRED_DATA, Capability.COLLOCATED_BY_ENTITY_KEY, Capability.ASYNC_READ, Capability.BATCHED_READ, Capability.MULTI_VIEW_READ)) {
+            m.put(c, CapabilitySupport.always());
+        }
+        return m;
     }
 
     @Override

@@ -63,6 +63,16 @@ import java.util.function.Consumer;
  * without blocking a thread; results come back in request order.
  */
 public final class CassandraOnlineStore implements OnlineStore {
+    @Override
+    public java.util.Set<dev.larder.spi.Capability> capabilities() {
+        return new CassandraStoreProvider().capabilities().keySet();
+    }
+
+    @Override
+    public java.time.temporal.ChronoUnit eventTimePrecision() {
+        return java.time.temporal.ChronoUnit.MILLIS;
+    }
+
     /** Schema changes wait for agreement between nodes: give them longer than a data request. */
     static final Duration MIN_DDL_TIMEOUT = Duration.ofSeconds(60);
     /** The protocol's limit on statements in one batch. */

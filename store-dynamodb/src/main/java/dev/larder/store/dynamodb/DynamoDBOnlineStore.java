@@ -68,6 +68,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>One asynchronous client per store, closed by {@link #close()}.
  */
 public final class DynamoDBOnlineStore implements OnlineStore {
+    @Override
+    public java.util.Set<dev.larder.spi.Capability> capabilities() {
+        return new DynamoDBStoreProvider().capabilities().keySet();
+    }
+
+    @Override
+    public java.time.temporal.ChronoUnit eventTimePrecision() {
+        return java.time.temporal.ChronoUnit.MICROS;
+    }
+
     /** DynamoDB's BatchWriteItem limit. */
     static final int WRITE_BATCH = 25;
     /** How long update and teardown wait for a table to become ACTIVE or disappear. */

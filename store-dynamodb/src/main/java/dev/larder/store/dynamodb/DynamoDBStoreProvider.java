@@ -1,11 +1,14 @@
 package dev.larder.store.dynamodb;
 
 import dev.larder.spi.Capability;
+import dev.larder.spi.CapabilitySupport;
 import dev.larder.spi.OnlineStore;
 import dev.larder.spi.OnlineStoreProvider;
 import dev.larder.spi.StoreContext;
 
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 
 /** {@code type: dynamodb}: Feast's DynamoDB layout on the AWS SDK for Java v2. */
@@ -21,10 +24,12 @@ public final class DynamoDBStoreProvider implements OnlineStoreProvider {
      * default {@code conditional_writes: true} only.
      */
     @Override
-    public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.WRITE, Capability.READ, Capability.UPDATE_INFRA, Capability.TEARDOWN, Capability.PLAN,
-                Capability.READABLE_FROM_JAVA, Capability.ENTITYLESS_FEATURE_VIEWS, Capability.CONCURRENT_WRITES_SAME_KEY,
-                Capability.TTL_AT_RETRIEVAL, Capability.COLLOCATED_BY_FEATURE_VIEW, Capability.ASYNC_READ, Capability.BATCHED_READ);
+    public Map<Capability, CapabilitySupport> capabilities() {
+        Map<Capability, CapabilitySupport> m = new EnumMap<>(Capability.class);
+        for (Capability c : EnumSet.of(Capability.WRITE, Capability.READ, Capability.UPDATE_INFRA, Capability.TEARDOWN, Capability.PLAN, Capability.ENTITYLESS_FEATURE_VIEWS, Capability.CONCURRENT_WRITES_SAME_KEY, Capability.COLLOCATED_BY_FEATURE_VIEW, Capability.ASYNC_READ, Capability.BATCHED_READ)) {
+            m.put(c, CapabilitySupport.always());
+        }
+        return m;
     }
 
     @Override

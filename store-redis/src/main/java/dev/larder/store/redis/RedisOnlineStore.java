@@ -57,6 +57,16 @@ import java.util.concurrent.TimeoutException;
  * Thread-safe: one instance (one client, one connection) serves every thread.
  */
 public final class RedisOnlineStore implements OnlineStore {
+    @Override
+    public java.util.Set<dev.larder.spi.Capability> capabilities() {
+        return new RedisStoreProvider().capabilities().keySet();
+    }
+
+    @Override
+    public java.time.temporal.ChronoUnit eventTimePrecision() {
+        return java.time.temporal.ChronoUnit.NANOS;
+    }
+
     /** Rows per pipelined write chunk, and how many chunks may be in flight at once. */
     static final int WRITE_CHUNK = 1000;
     static final int WRITE_CHUNKS_IN_FLIGHT = 4;

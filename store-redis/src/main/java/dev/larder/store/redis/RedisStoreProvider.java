@@ -1,11 +1,14 @@
 package dev.larder.store.redis;
 
 import dev.larder.spi.Capability;
+import dev.larder.spi.CapabilitySupport;
 import dev.larder.spi.OnlineStore;
 import dev.larder.spi.OnlineStoreProvider;
 import dev.larder.spi.StoreContext;
 
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 
 /** {@code type: redis}: Redis standalone, Cluster or Sentinel in Feast's Redis layout. */
@@ -16,11 +19,12 @@ public final class RedisStoreProvider implements OnlineStoreProvider {
     }
 
     @Override
-    public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.WRITE, Capability.READ, Capability.UPDATE_INFRA, Capability.TEARDOWN, Capability.PLAN,
-                Capability.READABLE_FROM_JAVA, Capability.ENTITYLESS_FEATURE_VIEWS, Capability.CONCURRENT_WRITES_SAME_KEY,
-                Capability.TTL_AT_RETRIEVAL, Capability.DELETE_EXPIRED_DATA, Capability.COLLOCATED_BY_ENTITY_KEY,
-                Capability.ASYNC_READ, Capability.BATCHED_READ, Capability.MULTI_VIEW_READ);
+    public Map<Capability, CapabilitySupport> capabilities() {
+        Map<Capability, CapabilitySupport> m = new EnumMap<>(Capability.class);
+        for (Capability c : EnumSet.of(Capability.WRITE, Capability.READ, Capability.UPDATE_INFRA, Capability.TEARDOWN, Capability.PLAN, Capability.ENTITYLESS_FEATURE_VIEWS, Capability.CONCURRENT_WRITES_SAME_KEY, Capability.DELETE_EXPIRED_DATA, Capability.COLLOCATED_BY_ENTITY_KEY, Capability.ASYNC_READ, Capability.BATCHED_READ, Capability.MULTI_VIEW_READ)) {
+            m.put(c, CapabilitySupport.always());
+        }
+        return m;
     }
 
     @Override

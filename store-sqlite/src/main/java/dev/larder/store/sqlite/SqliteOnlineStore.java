@@ -46,6 +46,16 @@ import java.util.concurrent.BlockingQueue;
  * a newer value with an older one. Reads take a connection from a small pool.
  */
 public final class SqliteOnlineStore implements OnlineStore {
+    @Override
+    public java.util.Set<dev.larder.spi.Capability> capabilities() {
+        return new SqliteStoreProvider().capabilities().keySet();
+    }
+
+    @Override
+    public java.time.temporal.ChronoUnit eventTimePrecision() {
+        return java.time.temporal.ChronoUnit.MICROS;
+    }
+
     /** Keys per read query: well under SQLite's bound-parameter limit, with room for the feature names. */
     static final int READ_CHUNK = 500;
     /** Page cache of the writing connection, in KiB (SQLite's default is 2 MiB). */

@@ -81,7 +81,7 @@ class FeatureStoreOnSqliteTest {
     void sameFeatureNameFromTwoViewsNeedsFullNames() {
         FeatureView other = FeatureView.of("driver_more", new Field("driver_id", ValueType.INT64),
                 List.of(new Field("trips", ValueType.INT64)), Duration.ZERO);
-        try (FeatureStore two = FeatureStore.builder().store("demo", fs.onlineStore(), fs.capabilities()).views(List.of(DRIVER, other)).build()) {
+        try (FeatureStore two = FeatureStore.builder().store("demo", fs.onlineStore()).views(List.of(DRIVER, other)).build()) {
             assertThatThrownBy(() -> two.getOnlineFeatures(List.of("driver_stats:trips", "driver_more:trips"), List.of(Map.of("driver_id", 1L))))
                     .hasMessage("Feature name 'trips' is requested from views 'driver_stats' and 'driver_more'; request full feature names (view__feature) to tell them apart");
             fs.onlineStore().update(InfraChange.keep(List.of(other)));

@@ -39,6 +39,7 @@ public final class DelayProxy implements AutoCloseable {
     private final long oneWayNanos;
     private final List<Socket> sockets = new ArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
 
     private DelayProxy(ServerSocket listener, int targetPort, Duration addedRoundTrip) {
@@ -81,6 +82,18 @@ public final class DelayProxy implements AutoCloseable {
         return connections.get();
     }
 
+    /**
+     * Requests seen so far, counted as client turns: on each connection, the first chunk the
+     * client sends, and every chunk it sends after the proxy has delivered it a reply. A pipelined
+     * batch of commands is one turn; a request per key is one turn per key. With a round trip
+     * added, a client's back-to-back writes all arrive before any reply is delivered, so the
+     * count is exact for request/response protocols (RESP, HTTP/1.1, CQL); HTTP/2 clients also
+     * send flow-control frames after replies, so count gRPC requests another way.
+     */
+    public long requestCount() {
+        return requests.get();
+    }
+
     private void acceptLoop() {
         while (!closed) {
             Socket client;
@@ -98,8 +111,9 @@ public final class DelayProxy implements AutoCloseable {
                     sockets.add(server);
                 }
                 int n = connections.incrementAndGet();
-                pipe("delay-proxy-" + port() + "-" + n + "-up", client, server);
-                pipe("delay-proxy-" + port() + "-" + n + "-down", server, client);
+                java.util.concurrent.atomic.AtomicBoolean replied = new java.util.concurrent.atomic.AtomicBoolean(true);
+                pipe("delay-proxy-" + port() + "-" + n + "-up", client, server, replied, true);
+                pipe("delay-proxy-" + port() + "-" + n + "-down", server, client, replied, false);
             } catch (IOException e) {
                 closeQuietly(client); // the target refused: the client sees a closed connection
             }
@@ -107,7 +121,7 @@ public final class DelayProxy implements AutoCloseable {
     }
 
     /** One direction: a reader stamps chunks, a writer releases them when due. */
-    private void pipe(String name, Socket from, Socket to) throws IOException {
+    private void pipe(String name, Socket from, Socket to, java.util.concurrent.atomic.AtomicBoolean replied, boolean up) throws IOException {
         InputStream in = from.getInputStream();
         OutputStream out = to.getOutputStream();
         BlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
@@ -116,6 +130,7 @@ public final class DelayProxy implements AutoCloseable {
             try {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
+                    if (up && replied.getAndSet(false)) requests.incrementAndGet();
                     queue.add(new Chunk(System.nanoTime() + oneWayNanos, Arrays.copyOf(buf, n)));
                 }
             } catch (IOException ignored) {
@@ -137,6 +152,7 @@ public final class DelayProxy implements AutoCloseable {
                     }
                     out.write(c.bytes);
                     out.flush();
+                    if (!up) replied.set(true);
                 }
             } catch (IOException | InterruptedException e) {
                 closeQuietly(from);
