@@ -8,7 +8,9 @@
 # Spark runs in local[2] inside the CLI process (LARDER_SPARK=1). Redis is a redis-server this
 # script starts on a free loopback port and stops at the end. Build first: ./larder stores
 # (and LARDER_SPARK=1 ./larder stores for Spark). Environment: LARDER_JAVA_OPTS (e.g. -Xmx1g),
-# WORK (scratch directory, default /tmp/larder-bench).
+# WORK (scratch directory, default /tmp/larder-bench), BIN (a directory with copies of
+# larder.jar, larder-materialize-spark.jar and spark-classpath.txt to run instead of ./larder, so
+# that a rebuild during a long run cannot change what is measured).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -35,7 +37,7 @@ case "$store" in
     redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no --dir "$repo" >/dev/null &
     redis_pid=$!
     for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
-    store_yaml=$'online_store:\n  type: redis\n  connection_string: "127.0.0.1:'"$port"$'"\n' ;;
+    store_yaml=$'online_store:\n  type: redis\n  connection_string: "127.0.0.1:'"$port"$'"\n  command_timeout: 120s\n' ;;
   *) echo "STORE must be sqlite or redis" >&2; exit 2 ;;
 esac
 case "$engine" in
@@ -45,9 +47,17 @@ case "$engine" in
 esac
 printf 'project: bench\n%s%smaterialization:\n  batch_size: 10000\n' "$store_yaml" "$engine_yaml" > "$repo/feature_store.yaml"
 
-LARDER_SPARK="$spark" ./larder --repo "$repo" apply >/dev/null
+larder() {
+  if [[ -z "${BIN:-}" ]]; then LARDER_SPARK="$spark" ./larder "$@"; return; fi
+  if [[ -z "$spark" ]]; then java ${LARDER_JAVA_OPTS:-} -jar "$BIN/larder.jar" "$@"; return; fi
+  # shellcheck disable=SC2046
+  java $(sed -n 's/.*<spark.jdk17.opens>\(.*\)<\/spark.jdk17.opens>.*/\1/p' materialize-spark/pom.xml) ${LARDER_JAVA_OPTS:-} \
+    -cp "$BIN/larder.jar:$BIN/larder-materialize-spark.jar:$(cat "$BIN/spark-classpath.txt")" dev.larder.cli.LarderCli "$@"
+}
+larder --repo "$repo" apply >/dev/null
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-LARDER_SPARK="$spark" /usr/bin/time -v -o "$repo/time.txt" ./larder --repo "$repo" materialize 2024-01-01 2024-01-02 > "$repo/out.txt" 2>&1
+export -f larder; export BIN spark LARDER_JAVA_OPTS
+/usr/bin/time -v -o "$repo/time.txt" bash -c 'larder "$@"' larder --repo "$repo" materialize 2024-01-01 2024-01-02 > "$repo/out.txt" 2>&1
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 line=$(grep -E "item_stats: wrote" "$repo/out.txt" | tail -1)
 rss_kb=$(awk -F': ' '/Maximum resident set size/{print $2}' "$repo/time.txt")
