@@ -119,6 +119,14 @@ public final class SparkEngine implements MaterializationEngine {
             throw failure(task, e, "cannot read " + src.location() + " as " + src.format().name().toLowerCase(Locale.ROOT));
         }
         try {
+            // Before the column check, as the local engine: a CSV with only a header has no types to check.
+            if (raw.isEmpty()) {
+                return ViewOutcome.emptySource("source file " + src.location() + " has no rows; nothing to materialize");
+            }
+        } catch (Exception e) { // Spark throws its checked SparkException through Scala code
+            throw failure(task, e, "cannot read " + src.location());
+        }
+        try {
             ColumnRules.check(task, columns);
         } catch (LarderException e) {
             SourceFiles.explainCsv(src).ifPresent(why -> {
@@ -127,9 +135,6 @@ public final class SparkEngine implements MaterializationEngine {
             throw e;
         }
         try {
-            if (raw.isEmpty()) {
-                return ViewOutcome.emptySource("source file " + src.location() + " has no rows; nothing to materialize");
-            }
             Dataset<Row> latest = latest(task, raw, columns);
             if (config.partitions() > 0) latest = latest.repartition(config.partitions());
             // Each task writes its rows in key order: B-tree stores (SQLite) insert near the previous row.

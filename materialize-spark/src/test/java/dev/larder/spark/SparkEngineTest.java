@@ -281,6 +281,13 @@ class SparkEngineTest {
         assertThatThrownBy(() -> materialize(dir, START, END)).isInstanceOf(LarderException.class)
                 .hasMessageContaining("users.csv: line 3 has 2 fields but the header has 3 (the last line is incomplete");
         assertThat(watermark(dir, "users")).isEmpty();
+        // Only a header: nothing to load yet, said as the local engine says it, and the watermark stays.
+        Files.writeString(dir.resolve("data/users.csv"), "user_id,ts,visits\n");
+        assertThat(materialize(dir, START, END)).singleElement().satisfies(r -> {
+            assertThat(r.rows()).isZero();
+            assertThat(r.note()).isEqualTo("source file " + dir.resolve("data/users.csv") + " has no rows; nothing to materialize");
+        });
+        assertThat(watermark(dir, "users")).isEmpty();
     }
 
     static EntityKey driver(long id) {
