@@ -11,13 +11,18 @@ need_pkgs=()
 command -v redis-server   >/dev/null 2>&1 || [ -x /usr/bin/redis-server ]   || need_pkgs+=(redis-server)
 command -v redis-sentinel >/dev/null 2>&1 || [ -x /usr/bin/redis-sentinel ] || need_pkgs+=(redis-sentinel)
 command -v redis-cli      >/dev/null 2>&1 || [ -x /usr/bin/redis-cli ]      || need_pkgs+=(redis-tools)
+# issue 15: the Feast SQL registry tests start PostgreSQL (initdb, postgres) from /usr/lib/postgresql/<version>/bin
+# as the 'postgres' user the package creates; setpriv (util-linux) runs them as that user when the tests run as root.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_pkgs+=(postgresql)
+command -v setpriv        >/dev/null 2>&1 || need_pkgs+=(util-linux)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
-  echo "[test-all] installing ${need_pkgs[*]} (Debian packages) for the Redis tests"
+  echo "[test-all] installing ${need_pkgs[*]} (Debian packages) for the Redis and PostgreSQL tests"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
 fi
-# Debian's package starts a system redis on 6379; the tests never use it (they start their own on free ports).
+# Debian's packages start a system redis on 6379 (and may start a PostgreSQL cluster on 5432); the tests never use
+# them: they start their own servers on free ports.
 
 # install (= verify, then the artifacts into ~/.m2) so that the example host applications below build
 # against exactly what this run tested, as a user's project would.

@@ -1,10 +1,17 @@
 package dev.larder;
 
+import dev.larder.config.CacheConfig;
 import dev.larder.config.RepoConfig;
 import dev.larder.config.ServingConfig;
+import dev.larder.definitions.FeatureServiceDefinition;
+import dev.larder.read.ReadMetrics;
+import dev.larder.read.ReadTracing;
 import dev.larder.read.RequestPlan;
+import dev.larder.read.RowCache;
 import dev.larder.read.ResponseAssembler;
 import dev.larder.read.ViewReader;
+import dev.larder.registry.RegistryStore;
+import dev.larder.registry.RegistryStores;
 import dev.larder.spi.Capability;
 import dev.larder.spi.FeatureRow;
 import dev.larder.spi.FeatureView;
@@ -13,6 +20,12 @@ import dev.larder.spi.InfraChange;
 import dev.larder.spi.OnlineStore;
 import dev.larder.spi.ProgressListener;
 import dev.larder.spi.Value;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,6 +41,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * The facade a host application embeds: reads online features for entity rows, with Feast's
@@ -48,10 +62,13 @@ public final class FeatureStore implements AutoCloseable {
     private final String project;
     private final OnlineStore store;
     private final Set<Capability> capabilities;
-    private final Map<String, FeatureView> views;
+    private final Supplier<Catalog> catalog;
     private final Clock clock;
     private final ServingConfig serving;
     private final ViewReader reader;
+    private final RowCache cache;
+    private final ReadMetrics metrics;
+    private final ReadTracing tracing;
     private final boolean ownsStore;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -59,19 +76,23 @@ public final class FeatureStore implements AutoCloseable {
         this.project = b.project;
         this.store = b.store;
         this.capabilities = Set.copyOf(b.store.capabilities());
-        Map<String, FeatureView> byName = new LinkedHashMap<>();
-        for (FeatureView v : b.views) {
-            if (byName.put(v.name(), v) != null) {
-                throw new LarderException("Feature view '" + v.name() + "' is defined twice");
-            }
-        }
-        this.views = Map.copyOf(byName);
         this.clock = b.clock;
+        this.catalog = b.registryStore != null
+                ? new RefreshingCatalog(b.registryStore, b.project, b.registryTtl, b.clock)
+                : fixed(b.catalog != null ? b.catalog : Catalog.of(b.views));
         this.serving = b.serving;
         this.ownsStore = b.ownsStore;
-        this.reader = new ViewReader(store, serving.readThreads(), serving.maxConcurrentReads());
-        LOG.info("Serving project {} from {} ({} feature views; capabilities {})", project, store.getClass().getSimpleName(),
-                views.size(), capabilities);
+        String storeType = b.storeType != null ? b.storeType : store.getClass().getSimpleName();
+        this.cache = new RowCache(b.cache, b.meters, clock);
+        this.metrics = new ReadMetrics(b.meters, storeType);
+        this.tracing = new ReadTracing(b.openTelemetry, storeType);
+        this.reader = new ViewReader(store, serving.readThreads(), serving.maxConcurrentReads(), cache, metrics, tracing);
+        LOG.info("Serving project {} from the {} store ({} feature views; capabilities {})", project, storeType,
+                catalog.get().views().size(), capabilities);
+    }
+
+    private static Supplier<Catalog> fixed(Catalog c) {
+        return () -> c;
     }
 
     public static Builder builder() {
@@ -80,11 +101,12 @@ public final class FeatureStore implements AutoCloseable {
 
     /**
      * Opens a feature repository: reads {@code feature_store.yaml}, creates the configured online
-     * store and serves the feature views recorded in the registry by {@code apply}.
+     * store and serves the feature views and services of the registry it names (Larder's, or
+     * Feast's file or SQL registry), re-reading it every {@code cache_ttl_seconds}.
      */
     public static FeatureStore open(Path repo) {
         RepoConfig config = RepoConfig.load(repo);
-        return builder().config(config).views(RepositoryViews.applied(config)).build();
+        return builder().config(config).registry(RegistryStores.open(config.registry()), config.registry().cacheTtl()).build();
     }
 
     public String project() {
@@ -101,16 +123,17 @@ public final class FeatureStore implements AutoCloseable {
     }
 
     public Map<String, FeatureView> featureViews() {
-        return views;
+        return catalog.get().views();
+    }
+
+    /** The definitions served now (a registry refresh replaces them as a whole). */
+    public Catalog catalog() {
+        return catalog.get();
     }
 
     public FeatureView featureView(String name) {
         checkOpen();
-        FeatureView v = views.get(name);
-        if (v == null) {
-            throw new LarderException("Unknown feature view '" + name + "'. Available: " + new java.util.TreeSet<>(views.keySet()));
-        }
-        return v;
+        return catalog.get().view(name);
     }
 
     /** Writes rows to a view, after checking that every value matches its feature's type. */
@@ -124,7 +147,12 @@ public final class FeatureStore implements AutoCloseable {
         for (FeatureRow row : rows) {
             checkRow(view, row);
         }
-        store.write(view, rows, progress);
+        try {
+            store.write(view, rows, progress);
+        } finally {
+            // Whatever the outcome (a failed write may have stored part), cached rows of these keys are stale.
+            if (cache.caches(viewName)) cache.invalidate(viewName, rows.stream().map(FeatureRow::entityKey).toList());
+        }
     }
 
     private static void checkRow(FeatureView view, FeatureRow row) {
@@ -187,15 +215,81 @@ public final class FeatureStore implements AutoCloseable {
      */
     public CompletableFuture<OnlineResponse> getOnlineFeaturesAsync(List<String> featureRefs, List<? extends Map<String, ?>> entityRows,
                                                                      boolean fullFeatureNames) {
-        Instant now = clock.instant();
-        RequestPlan plan;
         try {
             checkOpen();
-            plan = RequestPlan.of(views, featureRefs, entityRows, fullFeatureNames);
+            return readAsync(catalog.get(), featureRefs, entityRows, fullFeatureNames);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return reader.read(plan, serving.requestTimeout()).thenApply(rows -> ResponseAssembler.assemble(plan, rows, now));
+    }
+
+    /**
+     * Reads the features of a feature service for entity rows, as Feast's
+     * {@code get_online_features(features=feature_service)}: columns named {@code feature}, or
+     * {@code view__feature} (the projection's alias in place of the view) with full feature names;
+     * a feature name two projections share needs full feature names.
+     */
+    public OnlineResponse getOnlineFeatures(String featureService, List<? extends Map<String, ?>> entityRows, boolean fullFeatureNames) {
+        try {
+            return getOnlineFeaturesAsync(featureService, entityRows, fullFeatureNames).join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof RuntimeException) throw (RuntimeException) cause;
+            if (cause instanceof Error) throw (Error) cause;
+            throw new LarderException("Online read failed: " + cause, cause);
+        }
+    }
+
+    /** {@link #getOnlineFeatures(String, List, boolean)} without blocking the calling thread. */
+    public CompletableFuture<OnlineResponse> getOnlineFeaturesAsync(String featureService, List<? extends Map<String, ?>> entityRows,
+                                                                     boolean fullFeatureNames) {
+        try {
+            checkOpen();
+            Catalog c = catalog.get();
+            List<FeatureServiceDefinition.Projection> projections = FeatureServiceResolver.resolve(c, featureService);
+            if (FeatureServiceResolver.isPlain(projections)) {
+                return readAsync(c, FeatureServiceResolver.featureRefs(projections), entityRows, fullFeatureNames);
+            }
+            // Aliases and join-key maps: each projection read on its own, then put together.
+            List<CompletableFuture<OnlineResponse>> parts = new ArrayList<>();
+            for (FeatureServiceDefinition.Projection p : projections) {
+                parts.add(readAsync(c, ProjectedRead.refs(p), ProjectedRead.rows(p, entityRows), true));
+            }
+            return CompletableFuture.allOf(parts.toArray(new CompletableFuture[0])).thenApply(done ->
+                    ProjectedRead.combine(projections, parts.stream().map(CompletableFuture::join).toList(), entityRows.size(), fullFeatureNames));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * One request against one catalog (a registry refresh in between cannot mix two versions),
+     * timed and traced; a bad request fails the future, counted as an error.
+     */
+    private CompletableFuture<OnlineResponse> readAsync(Catalog c, List<String> featureRefs, List<? extends Map<String, ?>> entityRows,
+                                                        boolean fullFeatureNames) {
+        Instant now = clock.instant();
+        long started = metrics.start();
+        Span span = tracing.startRequest(entityRows.size());
+        RequestPlan plan;
+        try {
+            for (String ref : featureRefs) {
+                // Views the registry holds but Larder does not serve are named with the reason, before planning.
+                if (!c.views().containsKey(FeatureRef.parse(ref).view())) c.view(FeatureRef.parse(ref).view());
+            }
+            plan = RequestPlan.of(c.views(), featureRefs, entityRows, fullFeatureNames);
+        } catch (RuntimeException e) {
+            metrics.request(started, null, null, e);
+            ReadTracing.end(span, e);
+            throw e;
+        }
+        return reader.read(plan, serving.requestTimeout(), span)
+                .thenApply(rows -> ResponseAssembler.assemble(plan, rows, now))
+                .whenComplete((response, e) -> {
+                    Throwable cause = e == null ? null : dev.larder.spi.support.InFlight.unwrap(e);
+                    metrics.request(started, plan, response, cause);
+                    ReadTracing.end(span, cause);
+                });
     }
 
     /**
@@ -206,8 +300,21 @@ public final class FeatureStore implements AutoCloseable {
     public void updateInfrastructure() {
         checkOpen();
         if (capabilities.contains(Capability.UPDATE_INFRA)) {
-            store.update(InfraChange.keep(new ArrayList<>(views.values())));
+            store.update(InfraChange.keep(new ArrayList<>(catalog.get().views().values())));
         }
+    }
+
+    /**
+     * Forgets every cached row of a view: call after writing to the store other than through
+     * {@link #write} (a materialization does). No-op for a view that is not cached.
+     */
+    public void invalidateCache(String viewName) {
+        cache.invalidateAll(viewName);
+    }
+
+    /** The in-process cache (for metrics and tests). */
+    public RowCache cache() {
+        return cache;
     }
 
     /** The bounds this facade reads with. */
@@ -236,14 +343,23 @@ public final class FeatureStore implements AutoCloseable {
         private String project;
         private OnlineStore store;
         private Collection<FeatureView> views = List.of();
+        private Catalog catalog;
+        private RegistryStore registryStore;
+        private Duration registryTtl;
         private Clock clock = Clock.systemUTC();
         private ServingConfig serving = ServingConfig.DEFAULTS;
+        private CacheConfig cache = CacheConfig.OFF;
+        private MeterRegistry meters = Metrics.globalRegistry;
+        private OpenTelemetry openTelemetry = GlobalOpenTelemetry.get();
+        private String storeType;
         private boolean ownsStore;
 
         /** Creates the online store that {@code feature_store.yaml} configures; the facade closes it. */
         public Builder config(RepoConfig config) {
             this.project = config.project();
             this.serving = config.serving();
+            this.cache = config.cache();
+            this.storeType = config.onlineStoreType();
             this.store = OnlineStores.installed().open(config, clock);
             this.ownsStore = true;
             return this;
@@ -262,7 +378,23 @@ public final class FeatureStore implements AutoCloseable {
             return this;
         }
 
-        /** The clock that decides what is outside max age (tests pin it). */
+        /** Fixed definitions: feature views and feature services. */
+        public Builder catalog(Catalog catalog) {
+            this.catalog = Objects.requireNonNull(catalog);
+            return this;
+        }
+
+        /**
+         * Serves the project's definitions from a registry, re-read every {@code ttl} (zero: never);
+         * a failed re-read keeps the last good definitions. The project comes from {@link #config} or {@link #store}.
+         */
+        public Builder registry(RegistryStore registry, Duration ttl) {
+            this.registryStore = Objects.requireNonNull(registry);
+            this.registryTtl = Objects.requireNonNull(ttl);
+            return this;
+        }
+
+        /** The clock that decides what is outside max age and when cached rows expire (tests pin it). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock);
             return this;
@@ -283,6 +415,24 @@ public final class FeatureStore implements AutoCloseable {
         /** The deadline of one online read (serving.request_timeout). */
         public Builder requestTimeout(Duration d) {
             this.serving = serving.withRequestTimeout(d);
+            return this;
+        }
+
+        /** Where Larder's meters go (default: Micrometer's global registry, a no-op until something is added to it). */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meters = Objects.requireNonNull(registry);
+            return this;
+        }
+
+        /** Where Larder's spans go (default: GlobalOpenTelemetry, a no-op without an SDK). */
+        public Builder openTelemetry(OpenTelemetry otel) {
+            this.openTelemetry = Objects.requireNonNull(otel);
+            return this;
+        }
+
+        /** The in-process cache (feature_store.yaml: online_cache); off by default. */
+        public Builder cache(CacheConfig cache) {
+            this.cache = Objects.requireNonNull(cache);
             return this;
         }
 

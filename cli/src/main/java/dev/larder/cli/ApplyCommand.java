@@ -26,16 +26,21 @@ final class ApplyCommand implements Callable<Integer> {
             printPlan(cli.out, repo, plan, repo.infraPlan(store, plan), store.capabilities());
             repo.apply(store, plan);
         }
-        cli.out.println(plan.hasChanges() ? "Applied. Registry: " + repo.registryPath() : "No changes. Registry: " + repo.registryPath());
+        cli.out.println(plan.hasChanges() ? "Applied. Registry: " + repo.registryDescription() : "No changes. Registry: " + repo.registryDescription());
         return 0;
     }
 
     /** Prints the view changes, warnings (drops, renames) and the store's infrastructure steps. */
     static void printPlan(PrintWriter out, Repository repo, RepoPlan plan, List<PlannedChange> infra, Set<Capability> caps) {
-        out.println("Project " + repo.config().project() + ", online store " + repo.config().onlineStoreType() + ":");
+        out.println("Project " + repo.config().project() + ", online store " + repo.config().onlineStoreType()
+                + ", registry: " + repo.registryDescription() + ":");
         if (plan.changes().isEmpty()) out.println("  (no feature views defined)");
         plan.render().forEach(l -> out.println("  " + l));
         for (String w : plan.warnings()) out.println("  WARNING: " + w);
+        for (var fs : plan.desired().featureServices()) {
+            out.println("  = feature service " + fs.name() + " (" + fs.projections().size() + " feature view"
+                    + (fs.projections().size() == 1 ? "" : "s") + ")");
+        }
         if (!caps.contains(Capability.PLAN)) {
             out.println("  (the " + repo.config().onlineStoreType() + " store cannot list its infrastructure changes)");
         } else if (!infra.isEmpty()) {

@@ -1,12 +1,14 @@
 package dev.larder.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.larder.Catalog;
 import dev.larder.FeatureRef;
+import dev.larder.FeatureServiceResolver;
 import dev.larder.FeatureStore;
 import dev.larder.LarderException;
 import dev.larder.OnlineResponse;
 import dev.larder.registry.Repository;
-import dev.larder.spi.FeatureView;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -28,9 +30,13 @@ final class GetCommand implements Callable<Integer> {
     @ParentCommand
     LarderCli cli;
 
-    @Option(names = "--features", required = true, split = ",", paramLabel = "VIEW:FEATURE",
+    @Option(names = "--features", split = ",", paramLabel = "VIEW:FEATURE",
             description = "Feature references, comma-separated, e.g. driver_hourly_stats:conv_rate,driver_hourly_stats:acc_rate")
     List<String> features;
+
+    @Option(names = "--feature-service", paramLabel = "NAME",
+            description = "Read the features of a feature service (instead of --features), e.g. driver_activity")
+    String featureService;
 
     @Option(names = "--entity", paramLabel = "KEY=VALUE[,KEY=VALUE...]",
             description = "One entity row (repeat for more rows), e.g. --entity driver_id=1001 --entity driver_id=1002")
@@ -51,7 +57,15 @@ final class GetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        for (String f : features) FeatureRef.parse(f); // a bad reference fails before anything is opened
+        boolean hasFeatures = features != null && !features.isEmpty();
+        if (!hasFeatures && featureService == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "Missing required option: '--features=VIEW:FEATURE[,VIEW:FEATURE...]' or '--feature-service=NAME'");
+        }
+        if (hasFeatures && featureService != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Give either --features or --feature-service, not both");
+        }
+        if (features != null) for (String f : features) FeatureRef.parse(f); // a bad reference fails before anything is opened
         List<Map<String, Object>> rows = new ArrayList<>();
         for (String e : entities) {
             try {
@@ -62,18 +76,22 @@ final class GetCommand implements Callable<Integer> {
         }
         if (entitiesFile != null) rows.addAll(readEntitiesFile(entitiesFile));
         Repository repo = Repository.open(cli.repo());
-        List<FeatureView> views = repo.appliedRegistry().featureViews();
+        Catalog catalog = Catalog.of(repo.appliedRegistry());
         if (rows.isEmpty()) {
             // Entityless views need no keys: one row reads their single value.
-            boolean allEntityless = features.stream().map(f -> FeatureRef.parse(f).view())
-                    .allMatch(v -> views.stream().anyMatch(x -> x.name().equals(v) && x.isEntityless()));
+            List<String> viewNames = featureService != null
+                    ? FeatureServiceResolver.resolve(catalog, featureService).stream().map(p -> p.view()).toList()
+                    : features.stream().map(f -> FeatureRef.parse(f).view()).toList();
+            boolean allEntityless = viewNames.stream().allMatch(v -> catalog.views().containsKey(v) && catalog.views().get(v).isEntityless());
             if (!allEntityless) {
                 throw new LarderException("No entity rows: give --entity KEY=VALUE (repeatable) or --entities-file FILE");
             }
             rows.add(new LinkedHashMap<>());
         }
-        try (FeatureStore store = FeatureStore.builder().config(repo.config()).views(views).clock(cli.clock).build()) {
-            OnlineResponse r = store.getOnlineFeatures(features, rows, fullFeatureNames);
+        try (FeatureStore store = FeatureStore.builder().config(repo.config()).catalog(catalog).clock(cli.clock).build()) {
+            OnlineResponse r = featureService != null
+                    ? store.getOnlineFeatures(featureService, rows, fullFeatureNames)
+                    : store.getOnlineFeatures(features, rows, fullFeatureNames);
             if (output == Output.json) {
                 cli.out.println(FeastJson.render(r));
             } else {

@@ -21,7 +21,7 @@ final class TeardownCommand implements Callable<Integer> {
             views = repo.teardown(store);
         }
         cli.out.println(views.isEmpty() ? "Nothing was applied; removed nothing."
-                : "Removed the online data of " + views + " and the registry " + repo.registryPath());
+                : "Removed the online data of " + views + " and the project from the " + repo.registryDescription());
         return 0;
     }
 }

@@ -25,13 +25,24 @@ import java.util.TreeSet;
  * @param onlineStoreType      the selected backend type
  * @param onlineStore          the backend's options
  * @param materializationBatchSize rows per write call during materialization (default 10,000)
+ * @param serving              how the facade bounds online reads ({@code serving:})
+ * @param registry             which registry (Larder's JSON, Feast's file or SQL registry), where, and its refresh interval
+ * @param cache                the in-process cache of online rows ({@code online_cache:}; off by default)
  * @param batchEngineType          the materialization engine ({@code batch_engine.type}, default {@code local})
  * @param batchEngine              the engine's options (the other keys of {@code batch_engine:})
- * @param serving              how the facade bounds online reads ({@code serving:})
  */
 public record RepoConfig(String project, Path repoPath, String source, Path registryPath, String onlineStoreType,
-                         StoreOptions onlineStore, int materializationBatchSize, String batchEngineType,
-                         StoreOptions batchEngine, ServingConfig serving) {
+                         StoreOptions onlineStore, int materializationBatchSize, ServingConfig serving, RegistryConfig registry,
+                         CacheConfig cache, String batchEngineType, StoreOptions batchEngine) {
+
+    /** A configuration whose registry kind follows from the registry file's name (see {@link RegistryConfig#file}), without a cache, materialized by the local engine. */
+    public RepoConfig(String project, Path repoPath, String source, Path registryPath, String onlineStoreType,
+                      StoreOptions onlineStore, int materializationBatchSize, ServingConfig serving) {
+        this(project, repoPath, source, registryPath, onlineStoreType, onlineStore, materializationBatchSize, serving,
+                RegistryConfig.file(registryPath, RegistryConfig.DEFAULT_CACHE_TTL), CacheConfig.OFF, DEFAULT_BATCH_ENGINE,
+                StoreOptions.ofSection(source, "batch_engine", "the " + DEFAULT_BATCH_ENGINE + " materialization engine", Map.of()));
+    }
+
 
     public static final String FILE_NAME = "feature_store.yaml";
     public static final String DEFAULT_STORE_TYPE = "sqlite";
@@ -42,7 +53,7 @@ public record RepoConfig(String project, Path repoPath, String source, Path regi
     /** Keys Feast allows that Larder accepts and does not use. */
     private static final Set<String> IGNORED = Set.of("provider", "offline_store", "feature_server", "flags", "coerce_tz_aware");
     private static final Set<String> KNOWN = Set.of("project", "registry", "online_store", "entity_key_serialization_version", "materialization",
-            "batch_engine", "serving");
+            "batch_engine", "serving", "online_cache");
 
     /** Loads {@code feature_store.yaml} from a repository directory, expanding {@code ${VAR}} from the environment. */
     public static RepoConfig load(Path repo) {
@@ -61,14 +72,8 @@ public record RepoConfig(String project, Path repoPath, String source, Path regi
             problems.add(where + "project: '" + project + "' is not valid; use letters, digits and underscores");
         }
 
-        Path registry = repo.resolve(DEFAULT_REGISTRY);
-        Object reg = yaml.get("registry");
-        if (reg instanceof Map) {
-            Object p = ((Map<?, ?>) reg).get("path");
-            if (p != null) registry = repo.resolve(String.valueOf(p));
-        } else if (reg != null) {
-            registry = repo.resolve(String.valueOf(reg));
-        }
+        RegistryConfig registryConfig = registry(repo, where, yaml.get("registry"), problems);
+        Path registry = registryConfig == null || registryConfig.file() == null ? repo.resolve(DEFAULT_REGISTRY) : registryConfig.file();
 
         Object version = yaml.get("entity_key_serialization_version");
         if (version != null && !String.valueOf(version).equals(String.valueOf(EntityKeyCodec.SERIALIZATION_VERSION))) {
@@ -130,6 +135,7 @@ public record RepoConfig(String project, Path repoPath, String source, Path regi
         Map<String, Object> engineOptions = new java.util.LinkedHashMap<>(engineMap);
         engineOptions.remove("type");
         ServingConfig serving = ServingConfig.parse(source, yaml.get("serving"), problems);
+        CacheConfig cache = CacheConfig.parse(source, yaml.get("online_cache"), problems);
 
         for (String key : yaml.keySet()) {
             if (!KNOWN.contains(key) && !IGNORED.contains(key)) {
@@ -142,7 +148,74 @@ public record RepoConfig(String project, Path repoPath, String source, Path regi
             throw new ConfigException(problems);
         }
         return new RepoConfig(String.valueOf(project), repo, source, registry, type,
-                StoreOptions.of(source, type, storeMap), batchSize, engineType,
-                StoreOptions.ofSection(source, "batch_engine", "the " + engineType + " materialization engine", engineOptions), serving);
+                StoreOptions.of(source, type, storeMap), batchSize, serving, registryConfig, cache, engineType,
+                StoreOptions.ofSection(source, "batch_engine", "the " + engineType + " materialization engine", engineOptions));
+    }
+
+    /** Keys of Feast's registry mapping that Larder accepts without using them. */
+    private static final Set<String> REGISTRY_IGNORED = Set.of("cache_mode", "sqlalchemy_config_kwargs", "read_path", "registry_store_type",
+            "thread_pool_executor_worker_count", "s3_additional_kwargs", "purge_feast_metadata", "client_id", "cert", "is_tls");
+    private static final Set<String> REGISTRY_KEYS = Set.of("registry_type", "path", "cache_ttl_seconds");
+
+    /** Feast's {@code registry:} forms: a path string, or {registry_type: file|sql, path, cache_ttl_seconds}. */
+    private static RegistryConfig registry(Path repo, String where, Object reg, List<String> problems) {
+        if (reg == null) {
+            return RegistryConfig.file(repo.resolve(DEFAULT_REGISTRY), RegistryConfig.DEFAULT_CACHE_TTL);
+        }
+        String type = "file";
+        Object path;
+        java.time.Duration ttl = RegistryConfig.DEFAULT_CACHE_TTL;
+        if (reg instanceof Map) {
+            Map<?, ?> m = (Map<?, ?>) reg;
+            for (Object k : m.keySet()) {
+                if (!REGISTRY_KEYS.contains(String.valueOf(k)) && !REGISTRY_IGNORED.contains(String.valueOf(k))) {
+                    Set<String> valid = new TreeSet<>(REGISTRY_KEYS);
+                    valid.addAll(REGISTRY_IGNORED);
+                    problems.add(where + "registry." + k + ": unknown key; valid keys: " + valid);
+                }
+            }
+            if (m.get("registry_type") != null) type = String.valueOf(m.get("registry_type")).trim();
+            path = m.get("path");
+            Object rawTtl = m.get("cache_ttl_seconds");
+            if (rawTtl != null) {
+                try {
+                    long seconds = Long.parseLong(String.valueOf(rawTtl).trim());
+                    if (seconds < 0) throw new NumberFormatException();
+                    ttl = java.time.Duration.ofSeconds(seconds);
+                } catch (NumberFormatException e) {
+                    problems.add(where + "registry.cache_ttl_seconds: '" + rawTtl + "' is not a whole number of seconds >= 0 (0 = never refresh; default 600)");
+                    return null;
+                }
+            }
+        } else if (reg instanceof String) {
+            path = reg;
+        } else {
+            problems.add(where + "registry: expected a path such as data/registry.db or a mapping {registry_type: file|sql, path: ..., cache_ttl_seconds: 600}");
+            return null;
+        }
+        if (path == null || String.valueOf(path).isBlank()) {
+            problems.add(where + "registry.path: is required (data/registry.db, or sqlite:///... / postgresql://... with registry_type: sql)");
+            return null;
+        }
+        String p = String.valueOf(path).trim();
+        switch (type) {
+            case "file":
+                if (p.matches("(?i)(s3|gs|gcs|az|abfss?|https?)://.*")) {
+                    problems.add(where + "registry.path: '" + p + "' is a remote file; Larder reads local registry files only (copy it, or use registry_type: sql)");
+                    return null;
+                }
+                return RegistryConfig.file(repo.resolve(p.startsWith("file://") ? p.substring("file://".length()) : p).toAbsolutePath().normalize(), ttl);
+            case "sql":
+                try {
+                    return RegistryConfig.sql(SqlRegistryUrl.parse(p, repo), ttl);
+                } catch (IllegalArgumentException e) {
+                    problems.add(where + "registry.path: " + e.getMessage());
+                    return null;
+                }
+            default:
+                problems.add(where + "registry.registry_type: '" + type + "' is not supported; Larder reads registry_type file or sql"
+                        + " (remote and snowflake registries are not supported)");
+                return null;
+        }
     }
 }

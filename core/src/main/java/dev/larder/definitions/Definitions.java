@@ -26,10 +26,13 @@ import java.util.TreeSet;
  * The entities and feature views of a repository's {@code features.yaml}, validated: every problem
  * is reported at once, one line each, naming the file, the YAML path and what is allowed.
  */
-public record Definitions(List<EntityDefinition> entities, List<FeatureViewDefinition> views) {
+public record Definitions(List<EntityDefinition> entities, List<FeatureViewDefinition> views,
+                          List<FeatureServiceDefinition> featureServices) {
     public static final String FILE_NAME = "features.yaml";
 
-    private static final Set<String> TOP_KEYS = Set.of("entities", "feature_views");
+    private static final Set<String> TOP_KEYS = Set.of("entities", "feature_views", "feature_services");
+    private static final Set<String> SERVICE_KEYS = Set.of("name", "features", "description", "tags", "owner");
+    private static final Set<String> PROJECTION_KEYS = Set.of("view", "features", "alias", "join_key_map");
     private static final Set<String> ENTITY_KEYS = Set.of("name", "join_keys", "join_key", "value_type", "description", "tags", "owner");
     private static final Set<String> VIEW_KEYS = Set.of("name", "entities", "ttl", "schema", "source", "online", "description", "tags", "owner");
     private static final Set<String> FIELD_KEYS = Set.of("name", "dtype", "description", "tags");
@@ -38,6 +41,11 @@ public record Definitions(List<EntityDefinition> entities, List<FeatureViewDefin
     public Definitions {
         entities = List.copyOf(entities);
         views = List.copyOf(views);
+        featureServices = List.copyOf(featureServices);
+    }
+
+    public Definitions(List<EntityDefinition> entities, List<FeatureViewDefinition> views) {
+        this(entities, views, List.of());
     }
 
     /** Loads and validates {@code features.yaml} of a repository. */
@@ -99,10 +107,100 @@ public record Definitions(List<EntityDefinition> entities, List<FeatureViewDefin
                     views.add(v);
                 }
             }
+            List<FeatureServiceDefinition> services = new ArrayList<>();
+            Set<String> serviceNames = new HashSet<>();
+            List<Map<String, Object>> rawServices = listOfMaps("feature_services", yaml.get("feature_services"));
+            for (int i = 0; i < rawServices.size(); i++) {
+                Object name = rawServices.get(i).get("name");
+                String path = "feature_services[" + i + "]" + (name == null ? "" : " (" + name + ")");
+                if (name != null && !serviceNames.add(String.valueOf(name).trim())) {
+                    problem(path + ".name", "feature service '" + name + "' is defined twice; feature service names must be unique");
+                    continue;
+                }
+                FeatureServiceDefinition fs = service(path, rawServices.get(i), views);
+                if (fs != null) services.add(fs);
+            }
             if (!problems.isEmpty()) {
                 throw new LarderException(String.join(System.lineSeparator(), problems));
             }
-            return new Definitions(entities, views);
+            return new Definitions(entities, views, services);
+        }
+
+        /** {name, features: [view_name | {view, features: [..], alias, join_key_map}]}; every view and feature must exist. */
+        FeatureServiceDefinition service(String path, Map<String, Object> m, List<FeatureViewDefinition> views) {
+            unknownKeys(path, m, SERVICE_KEYS);
+            String name = name(path, m);
+            boolean ok = name != null;
+            Object rawFeatures = m.get("features");
+            if (!(rawFeatures instanceof List) || ((List<?>) rawFeatures).isEmpty()) {
+                problem(path + ".features", "is required: a list of feature view names or {view: name, features: [..]}");
+                return null;
+            }
+            Map<String, FeatureViewDefinition> byName = new LinkedHashMap<>();
+            for (FeatureViewDefinition v : views) byName.put(v.name(), v);
+            List<FeatureServiceDefinition.Projection> projections = new ArrayList<>();
+            List<?> items = (List<?>) rawFeatures;
+            for (int i = 0; i < items.size(); i++) {
+                String ip = path + ".features[" + i + "]";
+                Object item = items.get(i);
+                String viewName;
+                List<String> features = null;
+                String alias = null;
+                Map<String, String> joinKeyMap = new LinkedHashMap<>();
+                if (item instanceof String) {
+                    viewName = ((String) item).trim();
+                } else if (item instanceof Map) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> pm = (Map<String, Object>) item;
+                    unknownKeys(ip, pm, PROJECTION_KEYS);
+                    viewName = pm.get("view") == null ? null : String.valueOf(pm.get("view")).trim();
+                    if (pm.containsKey("features")) features = strings(ip + ".features", pm.get("features"));
+                    alias = pm.get("alias") == null ? null : String.valueOf(pm.get("alias")).trim();
+                    Object jkm = pm.get("join_key_map");
+                    if (jkm instanceof Map) {
+                        ((Map<?, ?>) jkm).forEach((k, v) -> joinKeyMap.put(String.valueOf(k), String.valueOf(v)));
+                    } else if (jkm != null) {
+                        problem(ip + ".join_key_map", "expected a mapping of the view's join key to the request column, e.g. {driver_id: origin_id}");
+                        ok = false;
+                    }
+                    if (viewName == null) {
+                        problem(ip + ".view", "is required: the feature view's name");
+                        ok = false;
+                        continue;
+                    }
+                } else {
+                    problem(ip, "expected a feature view name or {view: name, features: [..]}, got " + item);
+                    ok = false;
+                    continue;
+                }
+                FeatureViewDefinition view = byName.get(viewName);
+                if (view == null) {
+                    problem(ip, "unknown feature view '" + viewName + "'; defined feature views: " + new TreeSet<>(byName.keySet()));
+                    ok = false;
+                    continue;
+                }
+                if (features == null || features.isEmpty()) {
+                    if (features != null) {
+                        problem(ip + ".features", "lists no features; leave it out to serve every feature of '" + viewName + "'");
+                        ok = false;
+                    }
+                    features = view.view().featureNames();
+                }
+                for (String f : features) {
+                    if (view.view().feature(f).isEmpty()) {
+                        problem(ip + ".features", "feature view '" + viewName + "' has no feature '" + f + "'; its features: " + view.view().featureNames());
+                        ok = false;
+                    }
+                }
+                for (String jk : joinKeyMap.keySet()) {
+                    if (!view.view().joinKeyNames().contains(jk)) {
+                        problem(ip + ".join_key_map", "'" + jk + "' is not a join key of '" + viewName + "'; its join keys: " + view.view().joinKeyNames());
+                        ok = false;
+                    }
+                }
+                projections.add(new FeatureServiceDefinition.Projection(viewName, alias, features, joinKeyMap));
+            }
+            return ok ? new FeatureServiceDefinition(name, projections) : null;
         }
 
         EntityDefinition entity(String path, Map<String, Object> m) {
@@ -250,7 +348,8 @@ public record Definitions(List<EntityDefinition> entities, List<FeatureViewDefin
                     problem(path + ".source.timestamp_field", "is required: the event-time column, e.g. event_timestamp");
                 }
                 if (sp != null && ts != null && !String.valueOf(sp).isBlank() && !String.valueOf(ts).isBlank()) {
-                    src = new SourceDefinition(String.valueOf(sp), String.valueOf(ts), created == null ? null : String.valueOf(created));
+                    src = new SourceDefinition(String.valueOf(sp), String.valueOf(ts), created == null ? null : String.valueOf(created),
+                            s.get("name") == null ? null : String.valueOf(s.get("name")).trim());
                 } else {
                     ok = false;
                 }

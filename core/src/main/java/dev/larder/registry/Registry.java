@@ -10,6 +10,7 @@ import dev.larder.LarderException;
 import dev.larder.definitions.Definitions;
 import dev.larder.definitions.EntityDefinition;
 import dev.larder.definitions.FeastTypes;
+import dev.larder.definitions.FeatureServiceDefinition;
 import dev.larder.definitions.FeatureViewDefinition;
 import dev.larder.definitions.SourceDefinition;
 import dev.larder.spi.FeatureView;
@@ -64,14 +65,28 @@ public final class Registry {
     private final Instant lastUpdated;
     private final List<EntityDefinition> entities;
     private final Map<String, ViewEntry> views;
+    private final List<FeatureServiceDefinition> featureServices;
+    private final Map<String, String> unservable;
 
     public Registry(String project, Instant lastUpdated, List<EntityDefinition> entities, List<ViewEntry> views) {
+        this(project, lastUpdated, entities, views, List.of(), Map.of());
+    }
+
+    /**
+     * @param featureServices the project's feature services
+     * @param unservable      views the registry holds that Larder cannot serve, with the reason
+     *                        (Feast's on-demand views, views with {@code online: false}); named in errors when requested
+     */
+    public Registry(String project, Instant lastUpdated, List<EntityDefinition> entities, List<ViewEntry> views,
+                    List<FeatureServiceDefinition> featureServices, Map<String, String> unservable) {
         this.project = project;
         this.lastUpdated = lastUpdated;
         this.entities = List.copyOf(entities);
         Map<String, ViewEntry> m = new LinkedHashMap<>();
         for (ViewEntry v : views) m.put(v.definition().name(), v);
         this.views = java.util.Collections.unmodifiableMap(m);
+        this.featureServices = List.copyOf(featureServices);
+        this.unservable = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(unservable));
     }
 
     public static Registry empty(String project) {
@@ -102,8 +117,17 @@ public final class Registry {
         return Optional.ofNullable(views.get(name));
     }
 
+    public List<FeatureServiceDefinition> featureServices() {
+        return featureServices;
+    }
+
+    /** Views in the registry that Larder does not serve, with the reason. */
+    public Map<String, String> unservable() {
+        return unservable;
+    }
+
     public Definitions definitions() {
-        return new Definitions(entities, views.values().stream().map(ViewEntry::definition).toList());
+        return new Definitions(entities, views.values().stream().map(ViewEntry::definition).toList(), featureServices);
     }
 
     /** The registry after an apply: the new definitions, keeping the history of views whose data stays valid. */
@@ -114,7 +138,7 @@ public final class Registry {
             List<Interval> history = old == null || viewsToReset.contains(d.name()) ? List.of() : old.materialized();
             out.add(new ViewEntry(d, history));
         }
-        return new Registry(project, now, defs.entities(), out);
+        return new Registry(project, now, defs.entities(), out, defs.featureServices(), Map.of());
     }
 
     /** The registry after a view's rows for [start, end] are written. */
@@ -133,7 +157,7 @@ public final class Registry {
                 out.add(v);
             }
         }
-        return new Registry(project, now, entities, out);
+        return new Registry(project, now, entities, out, featureServices, unservable);
     }
 
     static List<Interval> merge(List<Interval> intervals) {
@@ -188,14 +212,29 @@ public final class Registry {
                 FeatureView view = new FeatureView(text(v, "name"), ents, joinKeys, features, Duration.parse(text(v, "ttl")));
                 JsonNode s = v.path("source");
                 SourceDefinition src = new SourceDefinition(text(s, "path"), text(s, "timestamp_field"),
-                        s.hasNonNull("created_timestamp_column") ? s.get("created_timestamp_column").asText() : null);
+                        s.hasNonNull("created_timestamp_column") ? s.get("created_timestamp_column").asText() : null,
+                        s.hasNonNull("name") ? s.get("name").asText() : null);
                 List<Interval> intervals = new ArrayList<>();
                 for (JsonNode i : v.path("materialized_intervals")) {
                     intervals.add(new Interval(Instant.parse(text(i, "start")), Instant.parse(text(i, "end"))));
                 }
                 views.add(new ViewEntry(new FeatureViewDefinition(view, src), intervals));
             }
-            return Optional.of(new Registry(text(root, "project"), Instant.parse(text(root, "last_updated")), entities, views));
+            List<FeatureServiceDefinition> services = new ArrayList<>();
+            for (JsonNode fs : root.path("feature_services")) {
+                List<FeatureServiceDefinition.Projection> projections = new ArrayList<>();
+                for (JsonNode p : fs.path("projections")) {
+                    List<String> features = new ArrayList<>();
+                    p.path("features").forEach(f -> features.add(f.asText()));
+                    Map<String, String> jkm = new LinkedHashMap<>();
+                    p.path("join_key_map").fields().forEachRemaining(e -> jkm.put(e.getKey(), e.getValue().asText()));
+                    projections.add(new FeatureServiceDefinition.Projection(text(p, "view"),
+                            p.hasNonNull("alias") ? p.get("alias").asText() : null, features, jkm));
+                }
+                services.add(new FeatureServiceDefinition(text(fs, "name"), projections));
+            }
+            return Optional.of(new Registry(text(root, "project"), Instant.parse(text(root, "last_updated")), entities, views,
+                    services, Map.of()));
         } catch (RuntimeException e) {
             if (e instanceof LarderException) throw e;
             throw new LarderException(file + ": the registry is damaged (" + e.getMessage() + "); run 'larder apply' to rewrite it", e);
@@ -240,8 +279,26 @@ public final class Registry {
             sn.put("path", s.path());
             sn.put("timestamp_field", s.timestampField());
             if (s.createdTimestampColumn() != null) sn.put("created_timestamp_column", s.createdTimestampColumn());
+            if (s.name() != null) sn.put("name", s.name());
             ArrayNode mi = n.putArray("materialized_intervals");
             for (Interval i : entry.materialized()) mi.addObject().put("start", i.start().toString()).put("end", i.end().toString());
+        }
+        ArrayNode services = root.putArray("feature_services");
+        for (FeatureServiceDefinition fs : featureServices) {
+            ObjectNode n = services.addObject();
+            n.put("name", fs.name());
+            ArrayNode ps = n.putArray("projections");
+            for (FeatureServiceDefinition.Projection p : fs.projections()) {
+                ObjectNode pn = ps.addObject();
+                pn.put("view", p.view());
+                if (p.alias() != null) pn.put("alias", p.alias());
+                ArrayNode fn = pn.putArray("features");
+                p.features().forEach(fn::add);
+                if (!p.joinKeyMap().isEmpty()) {
+                    ObjectNode m = pn.putObject("join_key_map");
+                    p.joinKeyMap().forEach(m::put);
+                }
+            }
         }
         try {
             return JSON.writeValueAsString(root) + "\n";

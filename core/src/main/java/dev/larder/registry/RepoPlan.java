@@ -93,6 +93,18 @@ public final class RepoPlan {
             }
             warnings.add("Feature view '" + gone.name() + "' will be dropped with its online data");
         }
+        // Objects of a Feast registry that Larder does not serve, and services, are replaced by features.yaml's too.
+        for (Map.Entry<String, String> u : current.unservable().entrySet()) {
+            if (desired.view(u.getKey()).isEmpty()) {
+                warnings.add("Feature view '" + u.getKey() + "' of the registry is not in features.yaml (" + u.getValue()
+                        + "): apply removes it from the registry");
+            }
+        }
+        for (var fs : current.featureServices()) {
+            if (desired.featureServices().stream().noneMatch(d -> d.name().equals(fs.name()))) {
+                warnings.add("Feature service '" + fs.name() + "' is not in features.yaml: apply removes it from the registry");
+            }
+        }
         return new RepoPlan(desired, changes, warnings, keep, delete, reset);
     }
 

@@ -11,7 +11,6 @@ import dev.larder.spi.OnlineStoreProvider;
 import dev.larder.spi.PlannedChange;
 import dev.larder.spi.StoreContext;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,10 +24,16 @@ import java.util.Set;
 public final class Repository {
     private final RepoConfig config;
     private final Clock clock;
+    private final RegistryStore registryStore;
 
     public Repository(RepoConfig config, Clock clock) {
+        this(config, clock, RegistryStores.open(config.registry()));
+    }
+
+    public Repository(RepoConfig config, Clock clock, RegistryStore registryStore) {
         this.config = config;
         this.clock = clock;
+        this.registryStore = registryStore;
     }
 
     public static Repository open(Path dir) {
@@ -46,22 +51,37 @@ public final class Repository {
         return config.registryPath();
     }
 
-    /** The registry as applied so far; an empty one before the first apply. */
-    public Registry registry() {
-        Registry r = Registry.load(config.registryPath()).orElseGet(() -> Registry.empty(config.project()));
-        if (!r.project().equals(config.project())) {
-            throw new LarderException(config.registryPath() + ": the registry belongs to project '" + r.project() + "' but "
-                    + config.source() + " says '" + config.project() + "'; use another registry path or run teardown under the old project");
-        }
-        return r;
+    public RegistryStore registryStore() {
+        return registryStore;
     }
 
-    /** The registry, which must exist: materialize and get need applied views. */
+    /** Which registry and where, e.g. "Feast SQL registry postgresql://feast@db:5432/feast" (never a password). */
+    public String registryDescription() {
+        return registryStore.describe();
+    }
+
+    /** The registry as applied so far; an empty one before the first apply. */
+    public Registry registry() {
+        java.util.Optional<Registry> r = registryStore.load(config.project());
+        if (r.isPresent()) return r.get();
+        if (!registryStore.config().isFeast()) {
+            // Larder's registry.json holds one project: another project's file is not overwritten.
+            List<String> others = registryStore.projects();
+            if (!others.isEmpty()) {
+                throw new LarderException(config.registryPath() + ": the registry belongs to project '" + others.get(0) + "' but "
+                        + config.source() + " says '" + config.project() + "'; use another registry path or run teardown under the old project");
+            }
+        }
+        return Registry.empty(config.project());
+    }
+
+    /** The registry, which must hold the project: materialize and get need applied views. */
     public Registry appliedRegistry() {
-        if (!Files.exists(config.registryPath())) {
+        if (!registryStore.config().isFeast() && !Files.exists(config.registryPath())) {
             throw new LarderException(config.registryPath() + ": no registry yet; run 'larder apply' first");
         }
-        return registry();
+        if (!registryStore.config().isFeast()) return registry();
+        return registryStore.loadApplied(config.project());
     }
 
     public Definitions definitions() {
@@ -101,7 +121,7 @@ public final class Repository {
             store.update(new InfraChange(plan.viewsToKeep(), plan.viewsToDelete()));
         }
         Registry next = current.withDefinitions(plan.desired(), plan.viewsToReset(), clock.instant());
-        next.save(config.registryPath());
+        registryStore.save(next);
         return next;
     }
 
@@ -113,18 +133,15 @@ public final class Repository {
         if (capabilities.contains(Capability.TEARDOWN) && !r.featureViews().isEmpty()) {
             store.teardown(r.featureViews());
         }
-        try {
-            Files.deleteIfExists(config.registryPath());
-        } catch (IOException e) {
-            throw new LarderException(config.registryPath() + ": cannot delete the registry: " + e.getMessage(), e);
-        }
+        registryStore.delete(config.project());
         return names;
     }
 
     /** Records a materialized interval; re-reads the file so that concurrent updates of other views are kept. */
     public synchronized Registry recordMaterialized(String view, Registry.Interval interval) {
-        Registry next = appliedRegistry().withMaterialized(view, interval, clock.instant());
-        next.save(config.registryPath());
-        return next;
+        appliedRegistry().view(view).orElseThrow(() -> new LarderException("Feature view '" + view
+                + "' is not in the registry; run 'larder apply' first"));
+        registryStore.recordMaterialized(config.project(), view, interval, clock.instant());
+        return appliedRegistry();
     }
 }
