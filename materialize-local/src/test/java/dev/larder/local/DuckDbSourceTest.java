@@ -1,8 +1,11 @@
-package dev.larder.materialize;
+package dev.larder.local;
 
 import dev.larder.LarderException;
 import dev.larder.definitions.FeatureViewDefinition;
 import dev.larder.definitions.SourceDefinition;
+import dev.larder.engine.MaterializationTask;
+import dev.larder.materialize.Materializer;
+import dev.larder.materialize.SourceFiles;
 import dev.larder.spi.EntityKey;
 import dev.larder.spi.FeatureRow;
 import dev.larder.spi.FeatureView;
@@ -64,9 +67,20 @@ class DuckDbSourceTest {
             + " (3, TIMESTAMPTZ '2024-05-01 11:00:01+00', 0.6, 6, NULL)"                                     // after end
             + ") t(driver_id, event_timestamp, conv_rate, trips, created)";
 
+    MaterializationTask task(FeatureViewDefinition def, Instant start, Instant end) {
+        return new MaterializationTask(def.view(), Materializer.offlineSource(def.source(), repo), start, end);
+    }
+
+    /** As the Materializer does: the shared file checks, then the engine's selection. */
+    DuckDbSource.Selection select(FeatureViewDefinition def, Instant start, Instant end) {
+        MaterializationTask t = task(def, start, end);
+        SourceFiles.check(t);
+        return source.select(t);
+    }
+
     List<FeatureRow> readAll(FeatureViewDefinition def, Instant start, Instant end) {
         List<FeatureRow> out = new ArrayList<>();
-        try (DuckDbSource.Selection sel = source.select(def, repo, start, end)) {
+        try (DuckDbSource.Selection sel = select(def, start, end)) {
             sel.forEachBatch(2, out::addAll);
             assertThat(out).hasSize((int) sel.count());
         }
@@ -192,7 +206,7 @@ class DuckDbSourceTest {
     void missingColumnNamesFileAndColumn() throws Exception {
         duck("COPY (SELECT 1 AS driver_id, TIMESTAMP '2024-05-01 10:00:00' AS event_timestamp, 0.5 AS conv_rate) TO '$REPO/s.parquet' (FORMAT PARQUET)");
         FeatureViewDefinition def = new FeatureViewDefinition(STATS, new SourceDefinition("s.parquet", "event_timestamp", null));
-        assertThatThrownBy(() -> source.select(def, repo, T10, T11)).isInstanceOf(LarderException.class)
+        assertThatThrownBy(() -> select(def, T10, T11)).isInstanceOf(LarderException.class)
                 .hasMessageContaining(repo.resolve("s.parquet").toString()).hasMessageContaining("column 'trips'").hasMessageContaining("missing");
     }
 
@@ -201,7 +215,7 @@ class DuckDbSourceTest {
         duck("COPY (SELECT 1 AS driver_id, TIMESTAMP '2024-05-01 10:00:00' AS event_timestamp, 'high' AS conv_rate, 3 AS trips)"
                 + " TO '$REPO/s.parquet' (FORMAT PARQUET)");
         FeatureViewDefinition def = new FeatureViewDefinition(STATS, new SourceDefinition("s.parquet", "event_timestamp", null));
-        assertThatThrownBy(() -> source.select(def, repo, T10, T11)).isInstanceOf(LarderException.class)
+        assertThatThrownBy(() -> select(def, T10, T11)).isInstanceOf(LarderException.class)
                 .hasMessageContaining(repo.resolve("s.parquet").toString())
                 .hasMessageContaining("column 'conv_rate' is VARCHAR, which cannot be read as Float32");
     }
@@ -210,21 +224,21 @@ class DuckDbSourceTest {
     void timestampColumnMustBeATime() throws Exception {
         duck("COPY (SELECT 1 AS driver_id, 'yesterday' AS event_timestamp, 0.5 AS conv_rate, 3 AS trips) TO '$REPO/s.parquet' (FORMAT PARQUET)");
         FeatureViewDefinition def = new FeatureViewDefinition(STATS, new SourceDefinition("s.parquet", "event_timestamp", null));
-        assertThatThrownBy(() -> source.select(def, repo, T10, T11)).hasMessageContaining("column 'event_timestamp' (source.timestamp_field) is VARCHAR");
+        assertThatThrownBy(() -> select(def, T10, T11)).hasMessageContaining("column 'event_timestamp' (source.timestamp_field) is VARCHAR");
     }
 
     @Test
     void unreadableFile() throws Exception {
         Files.writeString(repo.resolve("bad.parquet"), "this is not parquet");
         FeatureViewDefinition def = new FeatureViewDefinition(STATS, new SourceDefinition("bad.parquet", "event_timestamp", null));
-        assertThatThrownBy(() -> source.select(def, repo, T10, T11)).isInstanceOf(LarderException.class)
+        assertThatThrownBy(() -> select(def, T10, T11)).isInstanceOf(LarderException.class)
                 .hasMessageContaining("cannot read " + repo.resolve("bad.parquet") + " as parquet");
     }
 
     @Test
     void missingFile() {
         FeatureViewDefinition def = new FeatureViewDefinition(STATS, new SourceDefinition("data/none.parquet", "event_timestamp", null));
-        assertThatThrownBy(() -> source.select(def, repo, T10, T11)).isInstanceOf(LarderException.class)
+        assertThatThrownBy(() -> select(def, T10, T11)).isInstanceOf(LarderException.class)
                 .hasMessageContaining("feature view 'stats'").hasMessageContaining("source file " + repo.resolve("data/none.parquet") + " not found");
     }
 
@@ -234,10 +248,14 @@ class DuckDbSourceTest {
         Files.writeString(repo.resolve("header.csv"), "driver_id,event_timestamp,conv_rate,trips\n");
         for (String f : List.of("empty.parquet", "header.csv")) {
             FeatureViewDefinition def = new FeatureViewDefinition(STATS, new SourceDefinition(f, "event_timestamp", null));
-            try (DuckDbSource.Selection sel = source.select(def, repo, T10, T11)) {
-                assertThat(sel.count()).isZero();
-                assertThat(sel.note()).contains(repo.resolve(f).toString()).containsAnyOf("is empty", "has no rows").contains("nothing to materialize");
-            }
+            MaterializationTask t = task(def, T10, T11);
+            String note = SourceFiles.check(t).orElseGet(() -> {
+                try (DuckDbSource.Selection sel = source.select(t)) {
+                    assertThat(sel.count()).isZero();
+                    return sel.note();
+                }
+            });
+            assertThat(note).contains(repo.resolve(f).toString()).containsAnyOf("is empty", "has no rows").contains("nothing to materialize");
         }
     }
 }
