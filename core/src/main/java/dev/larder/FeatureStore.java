@@ -1,9 +1,13 @@
 package dev.larder;
 
+import dev.larder.config.CacheConfig;
 import dev.larder.config.RepoConfig;
 import dev.larder.config.ServingConfig;
 import dev.larder.definitions.FeatureServiceDefinition;
+import dev.larder.read.ReadMetrics;
+import dev.larder.read.ReadTracing;
 import dev.larder.read.RequestPlan;
+import dev.larder.read.RowCache;
 import dev.larder.read.ResponseAssembler;
 import dev.larder.read.ViewReader;
 import dev.larder.registry.RegistryStore;
@@ -16,6 +20,12 @@ import dev.larder.spi.InfraChange;
 import dev.larder.spi.OnlineStore;
 import dev.larder.spi.ProgressListener;
 import dev.larder.spi.Value;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -56,6 +66,9 @@ public final class FeatureStore implements AutoCloseable {
     private final Clock clock;
     private final ServingConfig serving;
     private final ViewReader reader;
+    private final RowCache cache;
+    private final ReadMetrics metrics;
+    private final ReadTracing tracing;
     private final boolean ownsStore;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -69,8 +82,12 @@ public final class FeatureStore implements AutoCloseable {
                 : fixed(b.catalog != null ? b.catalog : Catalog.of(b.views));
         this.serving = b.serving;
         this.ownsStore = b.ownsStore;
-        this.reader = new ViewReader(store, serving.readThreads(), serving.maxConcurrentReads());
-        LOG.info("Serving project {} from {} ({} feature views; capabilities {})", project, store.getClass().getSimpleName(),
+        String storeType = b.storeType != null ? b.storeType : store.getClass().getSimpleName();
+        this.cache = new RowCache(b.cache, b.meters, clock);
+        this.metrics = new ReadMetrics(b.meters, storeType);
+        this.tracing = new ReadTracing(b.openTelemetry, storeType);
+        this.reader = new ViewReader(store, serving.readThreads(), serving.maxConcurrentReads(), cache, metrics, tracing);
+        LOG.info("Serving project {} from the {} store ({} feature views; capabilities {})", project, storeType,
                 catalog.get().views().size(), capabilities);
     }
 
@@ -130,7 +147,12 @@ public final class FeatureStore implements AutoCloseable {
         for (FeatureRow row : rows) {
             checkRow(view, row);
         }
-        store.write(view, rows, progress);
+        try {
+            store.write(view, rows, progress);
+        } finally {
+            // Whatever the outcome (a failed write may have stored part), cached rows of these keys are stale.
+            if (cache.caches(viewName)) cache.invalidate(viewName, rows.stream().map(FeatureRow::entityKey).toList());
+        }
     }
 
     private static void checkRow(FeatureView view, FeatureRow row) {
@@ -240,16 +262,34 @@ public final class FeatureStore implements AutoCloseable {
         }
     }
 
-    /** One request against one catalog: a registry refresh in between cannot mix two versions. */
+    /**
+     * One request against one catalog (a registry refresh in between cannot mix two versions),
+     * timed and traced; a bad request fails the future, counted as an error.
+     */
     private CompletableFuture<OnlineResponse> readAsync(Catalog c, List<String> featureRefs, List<? extends Map<String, ?>> entityRows,
                                                         boolean fullFeatureNames) {
         Instant now = clock.instant();
-        for (String ref : featureRefs) {
-            // Views the registry holds but Larder does not serve are named with the reason, before planning.
-            if (!c.views().containsKey(FeatureRef.parse(ref).view())) c.view(FeatureRef.parse(ref).view());
+        long started = metrics.start();
+        Span span = tracing.startRequest(entityRows.size());
+        RequestPlan plan;
+        try {
+            for (String ref : featureRefs) {
+                // Views the registry holds but Larder does not serve are named with the reason, before planning.
+                if (!c.views().containsKey(FeatureRef.parse(ref).view())) c.view(FeatureRef.parse(ref).view());
+            }
+            plan = RequestPlan.of(c.views(), featureRefs, entityRows, fullFeatureNames);
+        } catch (RuntimeException e) {
+            metrics.request(started, null, null, e);
+            ReadTracing.end(span, e);
+            throw e;
         }
-        RequestPlan plan = RequestPlan.of(c.views(), featureRefs, entityRows, fullFeatureNames);
-        return reader.read(plan, serving.requestTimeout()).thenApply(rows -> ResponseAssembler.assemble(plan, rows, now));
+        return reader.read(plan, serving.requestTimeout(), span)
+                .thenApply(rows -> ResponseAssembler.assemble(plan, rows, now))
+                .whenComplete((response, e) -> {
+                    Throwable cause = e == null ? null : dev.larder.spi.support.InFlight.unwrap(e);
+                    metrics.request(started, plan, response, cause);
+                    ReadTracing.end(span, cause);
+                });
     }
 
     /**
@@ -262,6 +302,19 @@ public final class FeatureStore implements AutoCloseable {
         if (capabilities.contains(Capability.UPDATE_INFRA)) {
             store.update(InfraChange.keep(new ArrayList<>(catalog.get().views().values())));
         }
+    }
+
+    /**
+     * Forgets every cached row of a view: call after writing to the store other than through
+     * {@link #write} (a materialization does). No-op for a view that is not cached.
+     */
+    public void invalidateCache(String viewName) {
+        cache.invalidateAll(viewName);
+    }
+
+    /** The in-process cache (for metrics and tests). */
+    public RowCache cache() {
+        return cache;
     }
 
     /** The bounds this facade reads with. */
@@ -295,12 +348,18 @@ public final class FeatureStore implements AutoCloseable {
         private Duration registryTtl;
         private Clock clock = Clock.systemUTC();
         private ServingConfig serving = ServingConfig.DEFAULTS;
+        private CacheConfig cache = CacheConfig.OFF;
+        private MeterRegistry meters = Metrics.globalRegistry;
+        private OpenTelemetry openTelemetry = GlobalOpenTelemetry.get();
+        private String storeType;
         private boolean ownsStore;
 
         /** Creates the online store that {@code feature_store.yaml} configures; the facade closes it. */
         public Builder config(RepoConfig config) {
             this.project = config.project();
             this.serving = config.serving();
+            this.cache = config.cache();
+            this.storeType = config.onlineStoreType();
             this.store = OnlineStores.installed().open(config, clock);
             this.ownsStore = true;
             return this;
@@ -335,7 +394,7 @@ public final class FeatureStore implements AutoCloseable {
             return this;
         }
 
-        /** The clock that decides what is outside max age (tests pin it). */
+        /** The clock that decides what is outside max age and when cached rows expire (tests pin it). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock);
             return this;
@@ -356,6 +415,24 @@ public final class FeatureStore implements AutoCloseable {
         /** The deadline of one online read (serving.request_timeout). */
         public Builder requestTimeout(Duration d) {
             this.serving = serving.withRequestTimeout(d);
+            return this;
+        }
+
+        /** Where Larder's meters go (default: Micrometer's global registry, a no-op until something is added to it). */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meters = Objects.requireNonNull(registry);
+            return this;
+        }
+
+        /** Where Larder's spans go (default: GlobalOpenTelemetry, a no-op without an SDK). */
+        public Builder openTelemetry(OpenTelemetry otel) {
+            this.openTelemetry = Objects.requireNonNull(otel);
+            return this;
+        }
+
+        /** The in-process cache (feature_store.yaml: online_cache); off by default. */
+        public Builder cache(CacheConfig cache) {
+            this.cache = Objects.requireNonNull(cache);
             return this;
         }
 

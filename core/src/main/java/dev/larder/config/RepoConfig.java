@@ -25,15 +25,17 @@ import java.util.TreeSet;
  * @param materializationBatchSize rows per write call during materialization (default 10,000)
  * @param serving              how the facade bounds online reads ({@code serving:})
  * @param registry             which registry (Larder's JSON, Feast's file or SQL registry), where, and its refresh interval
+ * @param cache                the in-process cache of online rows ({@code online_cache:}; off by default)
  */
 public record RepoConfig(String project, Path repoPath, String source, Path registryPath, String onlineStoreType,
-                         StoreOptions onlineStore, int materializationBatchSize, ServingConfig serving, RegistryConfig registry) {
+                         StoreOptions onlineStore, int materializationBatchSize, ServingConfig serving, RegistryConfig registry,
+                         CacheConfig cache) {
 
-    /** A configuration whose registry kind follows from the registry file's name (see {@link RegistryConfig#file}). */
+    /** A configuration whose registry kind follows from the registry file's name (see {@link RegistryConfig#file}), without a cache. */
     public RepoConfig(String project, Path repoPath, String source, Path registryPath, String onlineStoreType,
                       StoreOptions onlineStore, int materializationBatchSize, ServingConfig serving) {
         this(project, repoPath, source, registryPath, onlineStoreType, onlineStore, materializationBatchSize, serving,
-                RegistryConfig.file(registryPath, RegistryConfig.DEFAULT_CACHE_TTL));
+                RegistryConfig.file(registryPath, RegistryConfig.DEFAULT_CACHE_TTL), CacheConfig.OFF);
     }
 
     public static final String FILE_NAME = "feature_store.yaml";
@@ -44,7 +46,7 @@ public record RepoConfig(String project, Path repoPath, String source, Path regi
     /** Keys Feast allows that Larder accepts and does not use. */
     private static final Set<String> IGNORED = Set.of("provider", "offline_store", "batch_engine", "feature_server", "flags", "coerce_tz_aware");
     private static final Set<String> KNOWN = Set.of("project", "registry", "online_store", "entity_key_serialization_version", "materialization",
-            "serving");
+            "serving", "online_cache");
 
     /** Loads {@code feature_store.yaml} from a repository directory, expanding {@code ${VAR}} from the environment. */
     public static RepoConfig load(Path repo) {
@@ -102,6 +104,7 @@ public record RepoConfig(String project, Path repoPath, String source, Path regi
         }
 
         ServingConfig serving = ServingConfig.parse(source, yaml.get("serving"), problems);
+        CacheConfig cache = CacheConfig.parse(source, yaml.get("online_cache"), problems);
 
         for (String key : yaml.keySet()) {
             if (!KNOWN.contains(key) && !IGNORED.contains(key)) {
@@ -114,7 +117,7 @@ public record RepoConfig(String project, Path repoPath, String source, Path regi
             throw new ConfigException(problems);
         }
         return new RepoConfig(String.valueOf(project), repo, source, registry, type,
-                StoreOptions.of(source, type, storeMap), batchSize, serving, registryConfig);
+                StoreOptions.of(source, type, storeMap), batchSize, serving, registryConfig, cache);
     }
 
     /** Keys of Feast's registry mapping that Larder accepts without using them. */

@@ -46,9 +46,15 @@ public final class ViewReader implements AutoCloseable {
     private final ExecutorService executor;
     private final ScheduledExecutorService timer;
     private final AsyncPermits permits;
+    private final RowCache cache;
+    private final ReadMetrics metrics;
+    private final ReadTracing tracing;
 
-    public ViewReader(OnlineStore store, int readThreads, int maxConcurrentReads) {
+    public ViewReader(OnlineStore store, int readThreads, int maxConcurrentReads, RowCache cache, ReadMetrics metrics, ReadTracing tracing) {
         this.store = store;
+        this.cache = cache;
+        this.metrics = metrics;
+        this.tracing = tracing;
         this.async = store.capabilities().contains(Capability.ASYNC_READ);
         this.shareReads = store.capabilities().contains(Capability.MULTI_VIEW_READ);
         AtomicInteger n = new AtomicInteger();
@@ -76,20 +82,23 @@ public final class ViewReader implements AutoCloseable {
      * Reads the plan's views; completes with one row per distinct key of each view's plan, or fails
      * with the store's error, a {@link dev.larder.StoreBusyException} or a {@link RequestTimeoutException}.
      */
-    public CompletableFuture<Map<String, List<OnlineRow>>> read(RequestPlan plan, Duration timeout) {
+    public CompletableFuture<Map<String, List<OnlineRow>>> read(RequestPlan plan, Duration timeout, io.opentelemetry.api.trace.Span parent) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        List<List<RequestPlan.ViewPlan>> groups = plan.groupsByJoinKeys(shareReads);
+        List<List<RequestPlan.ViewPlan>> groups = new ArrayList<>();
+        for (List<RequestPlan.ViewPlan> group : plan.groupsByJoinKeys(shareReads)) {
+            // A cached view is read on its own: its misses, with every feature, so the cached row is whole.
+            List<RequestPlan.ViewPlan> rest = new ArrayList<>();
+            for (RequestPlan.ViewPlan p : group) {
+                if (cache.caches(p.view().name())) groups.add(List.of(p));
+                else rest.add(p);
+            }
+            if (!rest.isEmpty()) groups.add(rest);
+        }
         Map<String, List<OnlineRow>> results = new ConcurrentHashMap<>();
         CompletableFuture<Void> all = InFlight.run(groups.size(), groups.size(), i -> {
             List<RequestPlan.ViewPlan> group = groups.get(i);
             return permits.acquire(deadline - System.nanoTime()).thenCompose(ok -> {
-                CompletableFuture<List<List<OnlineRow>>> read;
-                try {
-                    read = readGroup(group);
-                } catch (RuntimeException e) {
-                    read = CompletableFuture.failedFuture(e);
-                }
-                return read.whenComplete((r, e) -> permits.release());
+                return observed(group, parent).whenComplete((r, e) -> permits.release());
             }).thenAccept(rows -> {
                 for (int g = 0; g < group.size(); g++) results.put(group.get(g).view().name(), rows.get(g));
             });
@@ -120,6 +129,57 @@ public final class ViewReader implements AutoCloseable {
         long more = unreported.getAndSet(0);
         LOG.warn("Online read of {} failed: {}{}", plan.views().keySet(), cause.getMessage(),
                 more == 0 ? "" : " (and " + more + " more failed reads in the last seconds)");
+    }
+
+    /** A group's read with a span and a timer per view. */
+    private CompletableFuture<List<List<OnlineRow>>> observed(List<RequestPlan.ViewPlan> group, io.opentelemetry.api.trace.Span parent) {
+        long started = System.nanoTime();
+        List<io.opentelemetry.api.trace.Span> spans = new ArrayList<>(group.size());
+        for (RequestPlan.ViewPlan p : group) spans.add(tracing.startViewRead(parent, p.view().name(), p.keys().size()));
+        boolean cached = group.size() == 1 && cache.caches(group.get(0).view().name());
+        CompletableFuture<List<List<OnlineRow>>> read;
+        try {
+            read = cached ? readCached(group.get(0), spans.get(0)) : readGroup(group);
+        } catch (RuntimeException e) {
+            read = CompletableFuture.failedFuture(e);
+        }
+        return read.whenComplete((r, e) -> {
+            Throwable cause = e == null ? null : InFlight.unwrap(e);
+            long nanos = System.nanoTime() - started;
+            for (int i = 0; i < group.size(); i++) {
+                metrics.viewRead(group.get(i).view().name(), cached ? "cache" : "store", nanos, cause);
+                ReadTracing.end(spans.get(i), cause);
+            }
+        });
+    }
+
+    /** A cached view: hits from the cache, the misses from the store with every feature, then cached. */
+    private CompletableFuture<List<List<OnlineRow>>> readCached(RequestPlan.ViewPlan p, io.opentelemetry.api.trace.Span span) {
+        String view = p.view().name();
+        OnlineRow[] rows = new OnlineRow[p.keys().size()];
+        List<EntityKey> misses = new ArrayList<>();
+        List<Integer> missAt = new ArrayList<>();
+        for (int i = 0; i < rows.length; i++) {
+            OnlineRow hit = cache.get(view, p.keys().get(i));
+            if (hit != null) {
+                rows[i] = hit;
+            } else {
+                misses.add(p.keys().get(i));
+                missAt.add(i);
+            }
+        }
+        span.setAttribute(ReadTracing.CACHE_HITS, (long) (rows.length - misses.size()));
+        if (misses.isEmpty()) return CompletableFuture.completedFuture(List.of(java.util.Arrays.asList(rows)));
+        List<String> all = p.view().featureNames();
+        CompletableFuture<List<OnlineRow>> read = async ? store.readAsync(p.view(), misses, all)
+                : CompletableFuture.supplyAsync(() -> store.read(p.view(), misses, all), executor);
+        return read.thenApply(got -> {
+            for (int m = 0; m < misses.size(); m++) {
+                cache.put(view, misses.get(m), got.get(m));
+                rows[missAt.get(m)] = got.get(m);
+            }
+            return List.of(java.util.Arrays.asList(rows));
+        });
     }
 
     private CompletableFuture<List<List<OnlineRow>>> readGroup(List<RequestPlan.ViewPlan> group) {
