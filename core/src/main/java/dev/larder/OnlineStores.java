@@ -3,14 +3,12 @@ package dev.larder;
 import dev.larder.spi.ConfigException;
 import dev.larder.spi.OnlineStoreProvider;
 
-import java.util.Collections;
 import java.util.Map;
-import java.util.ServiceLoader;
-import java.util.TreeMap;
+import java.util.Set;
 
 /**
- * The online-store providers found on the class path through {@link ServiceLoader}, by type.
- * Loaded once per class loader; a duplicate type fails naming both classes.
+ * The online-store providers found on the class path through {@link java.util.ServiceLoader}, by
+ * type. Loaded once per class loader; a duplicate type fails naming both classes.
  */
 public final class OnlineStores {
     /** First-party backends and the artifact that provides each, for "known but missing" errors. */
@@ -21,10 +19,10 @@ public final class OnlineStores {
             "cassandra", "dev.larder:larder-store-cassandra",
             "bigtable", "dev.larder:larder-store-bigtable");
 
-    private final Map<String, OnlineStoreProvider> providers;
+    private final ProviderDirectory<OnlineStoreProvider> providers;
 
-    private OnlineStores(Map<String, OnlineStoreProvider> providers) {
-        this.providers = Collections.unmodifiableMap(providers);
+    private OnlineStores(ProviderDirectory<OnlineStoreProvider> providers) {
+        this.providers = providers;
     }
 
     private static final class Holder {
@@ -37,21 +35,13 @@ public final class OnlineStores {
     }
 
     public static OnlineStores load(ClassLoader loader) {
-        Map<String, OnlineStoreProvider> found = new TreeMap<>();
-        for (OnlineStoreProvider p : ServiceLoader.load(OnlineStoreProvider.class, loader)) {
-            OnlineStoreProvider previous = found.putIfAbsent(p.type(), p);
-            if (previous != null) {
-                throw new LarderException("Two online store providers declare type '" + p.type() + "': "
-                        + previous.getClass().getName() + " and " + p.getClass().getName()
-                        + "; remove one of them from the class path");
-            }
-        }
-        return new OnlineStores(found);
+        return new OnlineStores(ProviderDirectory.load(OnlineStoreProvider.class, loader, "online store",
+                OnlineStoreProvider::type, p -> Set.of(), FIRST_PARTY));
     }
 
     /** Providers by type, sorted by type. */
     public Map<String, OnlineStoreProvider> all() {
-        return providers;
+        return providers.all();
     }
 
     /**
@@ -62,16 +52,7 @@ public final class OnlineStores {
      *                         type whose module is not on the class path (naming the artifact)
      */
     public OnlineStoreProvider get(String type, String where) {
-        OnlineStoreProvider p = providers.get(type);
-        if (p != null) {
-            return p;
-        }
-        String artifact = FIRST_PARTY.get(type);
-        if (artifact != null) {
-            throw new ConfigException(where + ": online store type '" + type + "' is not on the class path; add the Maven artifact "
-                    + artifact + " to your application. Available: " + providers.keySet());
-        }
-        throw new ConfigException(where + ": Unknown online store type '" + type + "'. Available: " + providers.keySet());
+        return providers.get(type, where);
     }
 
     /**
@@ -80,8 +61,19 @@ public final class OnlineStores {
      * marked so that no message shows their values.
      */
     public dev.larder.spi.OnlineStore open(dev.larder.config.RepoConfig config, java.time.Clock clock) {
-        OnlineStoreProvider provider = get(config.onlineStoreType(), config.source() + ": online_store.type");
-        return provider.create(new dev.larder.spi.StoreContext(config.project(), config.repoPath(),
-                config.onlineStore().withSensitive(provider.sensitiveOptions()), clock));
+        return open(config.project(), config.repoPath(), config.onlineStore(), config.source() + ": online_store.type", clock);
+    }
+
+    /**
+     * Creates an online store from its options (those of {@code online_store:}, whose
+     * {@link dev.larder.spi.StoreOptions#storeType()} selects the provider), e.g. in a process that
+     * got the configuration as data (a Spark executor).
+     *
+     * @param where for messages, e.g. {@code feature_store.yaml: online_store.type}
+     */
+    public dev.larder.spi.OnlineStore open(String project, java.nio.file.Path repoPath, dev.larder.spi.StoreOptions options,
+                                          String where, java.time.Clock clock) {
+        OnlineStoreProvider provider = get(options.storeType(), where);
+        return provider.create(new dev.larder.spi.StoreContext(project, repoPath, options.withSensitive(provider.sensitiveOptions()), clock));
     }
 }

@@ -38,7 +38,9 @@ final class ProgressReporter implements MaterializationListener {
         done = 0;
         started = System.nanoTime();
         lastLog = started;
-        out.println(view + ": " + String.format(Locale.ROOT, "%,d", rows) + " rows to write (latest per entity, event time " + start + " .. " + end + ")");
+        // An engine that does not count first (Spark) reports -1: progress without a total.
+        String count = rows < 0 ? "writing" : String.format(Locale.ROOT, "%,d", rows) + " rows to write";
+        out.println(view + ": " + count + " (latest per entity, event time " + start + " .. " + end + ")");
         out.flush();
         if (terminal) {
             bar = new ProgressBarBuilder().setTaskName(view).setInitialMax(rows).setRenderer(new RowsBarRenderer())
@@ -56,7 +58,11 @@ final class ProgressReporter implements MaterializationListener {
             return;
         }
         long now = System.nanoTime();
-        if (now - lastLog >= LOG_EVERY_NANOS && done < total) {
+        if (now - lastLog >= LOG_EVERY_NANOS && total < 0) {
+            lastLog = now;
+            out.println(String.format(Locale.ROOT, "%s: %,d rows, %,.0f rows/s", view, done, done / Math.max((now - started) / 1e9, 1e-9)));
+            out.flush();
+        } else if (now - lastLog >= LOG_EVERY_NANOS && done < total) {
             lastLog = now;
             double secs = (now - started) / 1e9;
             double rate = done / Math.max(secs, 1e-9);

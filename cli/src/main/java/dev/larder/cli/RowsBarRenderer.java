@@ -22,6 +22,9 @@ final class RowsBarRenderer implements ProgressBarRenderer {
         long max = s.getMax();
         double seconds = s.getTotalElapsed().toNanos() / 1e9;
         double rate = seconds > 0 ? done / seconds : 0;
+        if (max < 0) { // an engine that does not count first (Spark): rows and speed, no total
+            return fit(String.format(Locale.ROOT, "%s %,d rows %,.0f/s", s.getTaskName(), done, rate), maxLength);
+        }
         String eta = rate > 0 && max > done ? format(Duration.ofSeconds(Math.round((max - done) / rate))) : "--";
         int percent = max <= 0 ? 100 : (int) (done * 100 / max);
         String name = s.getTaskName().length() > MAX_NAME ? s.getTaskName().substring(0, MAX_NAME - 1) + "…" : s.getTaskName();

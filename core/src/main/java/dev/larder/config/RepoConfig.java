@@ -14,7 +14,9 @@ import java.util.TreeSet;
 /**
  * {@code feature_store.yaml}, Feast's repo configuration: the project, the registry file, the
  * online store ({@code type:} selects the backend, default {@code sqlite}; the other keys are the
- * backend's options), the entity-key serialization version (only 3) and materialization settings.
+ * backend's options), the entity-key serialization version (only 3), materialization settings and
+ * the materialization engine ({@code batch_engine:}, default {@code local}; the other keys are the
+ * engine's options, checked by the engine).
  *
  * @param project              the Feast project name
  * @param repoPath             the repository directory; relative paths resolve against it
@@ -26,27 +28,32 @@ import java.util.TreeSet;
  * @param serving              how the facade bounds online reads ({@code serving:})
  * @param registry             which registry (Larder's JSON, Feast's file or SQL registry), where, and its refresh interval
  * @param cache                the in-process cache of online rows ({@code online_cache:}; off by default)
+ * @param batchEngineType          the materialization engine ({@code batch_engine.type}, default {@code local})
+ * @param batchEngine              the engine's options (the other keys of {@code batch_engine:})
  */
 public record RepoConfig(String project, Path repoPath, String source, Path registryPath, String onlineStoreType,
                          StoreOptions onlineStore, int materializationBatchSize, ServingConfig serving, RegistryConfig registry,
-                         CacheConfig cache) {
+                         CacheConfig cache, String batchEngineType, StoreOptions batchEngine) {
 
-    /** A configuration whose registry kind follows from the registry file's name (see {@link RegistryConfig#file}), without a cache. */
+    /** A configuration whose registry kind follows from the registry file's name (see {@link RegistryConfig#file}), without a cache, materialized by the local engine. */
     public RepoConfig(String project, Path repoPath, String source, Path registryPath, String onlineStoreType,
                       StoreOptions onlineStore, int materializationBatchSize, ServingConfig serving) {
         this(project, repoPath, source, registryPath, onlineStoreType, onlineStore, materializationBatchSize, serving,
-                RegistryConfig.file(registryPath, RegistryConfig.DEFAULT_CACHE_TTL), CacheConfig.OFF);
+                RegistryConfig.file(registryPath, RegistryConfig.DEFAULT_CACHE_TTL), CacheConfig.OFF, DEFAULT_BATCH_ENGINE,
+                StoreOptions.ofSection(source, "batch_engine", "the " + DEFAULT_BATCH_ENGINE + " materialization engine", Map.of()));
     }
+
 
     public static final String FILE_NAME = "feature_store.yaml";
     public static final String DEFAULT_STORE_TYPE = "sqlite";
     public static final String DEFAULT_REGISTRY = "data/registry.json";
     public static final int DEFAULT_BATCH_SIZE = 10_000;
+    public static final String DEFAULT_BATCH_ENGINE = "local";
 
     /** Keys Feast allows that Larder accepts and does not use. */
-    private static final Set<String> IGNORED = Set.of("provider", "offline_store", "batch_engine", "feature_server", "flags", "coerce_tz_aware");
+    private static final Set<String> IGNORED = Set.of("provider", "offline_store", "feature_server", "flags", "coerce_tz_aware");
     private static final Set<String> KNOWN = Set.of("project", "registry", "online_store", "entity_key_serialization_version", "materialization",
-            "serving", "online_cache");
+            "batch_engine", "serving", "online_cache");
 
     /** Loads {@code feature_store.yaml} from a repository directory, expanding {@code ${VAR}} from the environment. */
     public static RepoConfig load(Path repo) {
@@ -94,6 +101,14 @@ public record RepoConfig(String project, Path repoPath, String source, Path regi
             @SuppressWarnings("unchecked")
             StoreOptions m = StoreOptions.ofSection(source, "materialization", "materialization", (Map<String, ?>) mat);
             batchSize = m.integer("batch_size", DEFAULT_BATCH_SIZE, 1, 1_000_000);
+            // Feast's name for the same setting (MaterializationConfig.online_write_batch_size).
+            if (m.isSet("online_write_batch_size")) {
+                int feast = m.integer("online_write_batch_size", DEFAULT_BATCH_SIZE, 1, 1_000_000);
+                if (m.isSet("batch_size") && feast != batchSize) {
+                    m.problem("online_write_batch_size", "'" + feast + "' contradicts batch_size '" + batchSize + "'; they are the same setting, give one");
+                }
+                batchSize = feast;
+            }
             try {
                 m.validate();
             } catch (ConfigException e) {
@@ -103,6 +118,22 @@ public record RepoConfig(String project, Path repoPath, String source, Path regi
             problems.add(where + "materialization: expected a mapping such as {batch_size: 10000}");
         }
 
+        String engineType = DEFAULT_BATCH_ENGINE;
+        Map<String, Object> engineMap = Map.of();
+        Object engine = yaml.get("batch_engine");
+        if (engine instanceof Map) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = (Map<String, Object>) engine;
+            engineMap = m;
+            Object t = m.get("type");
+            if (t != null) engineType = String.valueOf(t).trim();
+        } else if (engine instanceof String) {
+            engineType = ((String) engine).trim();
+        } else if (engine != null) {
+            problems.add(where + "batch_engine: expected a mapping with a 'type' key, such as {type: spark, master: \"local[*]\"}");
+        }
+        Map<String, Object> engineOptions = new java.util.LinkedHashMap<>(engineMap);
+        engineOptions.remove("type");
         ServingConfig serving = ServingConfig.parse(source, yaml.get("serving"), problems);
         CacheConfig cache = CacheConfig.parse(source, yaml.get("online_cache"), problems);
 
@@ -117,7 +148,8 @@ public record RepoConfig(String project, Path repoPath, String source, Path regi
             throw new ConfigException(problems);
         }
         return new RepoConfig(String.valueOf(project), repo, source, registry, type,
-                StoreOptions.of(source, type, storeMap), batchSize, serving, registryConfig, cache);
+                StoreOptions.of(source, type, storeMap), batchSize, serving, registryConfig, cache, engineType,
+                StoreOptions.ofSection(source, "batch_engine", "the " + engineType + " materialization engine", engineOptions));
     }
 
     /** Keys of Feast's registry mapping that Larder accepts without using them. */

@@ -1,41 +1,63 @@
 package dev.larder.materialize;
 
 import dev.larder.LarderException;
+import dev.larder.config.RepoConfig;
 import dev.larder.definitions.FeatureViewDefinition;
+import dev.larder.definitions.SourceDefinition;
+import dev.larder.engine.MaterializationEngine;
+import dev.larder.engine.MaterializationProgress;
+import dev.larder.engine.MaterializationTask;
+import dev.larder.engine.OfflineSource;
+import dev.larder.engine.OnlineTarget;
+import dev.larder.engine.StoreSpec;
+import dev.larder.engine.ViewOutcome;
 import dev.larder.registry.Registry;
 import dev.larder.registry.Repository;
-import dev.larder.spi.FeatureRow;
 import dev.larder.spi.FeatureView;
 import dev.larder.spi.OnlineStore;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
- * Loads the latest offline rows of applied views into the online store. A view's watermark (its
- * materialized interval in the registry) is recorded only after all its rows are written, so a
- * failure leaves it where it was; writes are newest-wins upserts, so running the same command
- * again completes the work with nothing lost or duplicated.
+ * Loads the latest offline rows of applied views into the online store, through the engine that
+ * {@code batch_engine.type} selects. A view's watermark (its materialized interval in the
+ * registry) is recorded only after the engine reports all its rows written, so a failure leaves
+ * it where it was; writes are newest-wins upserts, so running the same command again completes
+ * the work with nothing lost or duplicated.
  */
 public final class Materializer {
     private final Repository repo;
     private final OnlineStore store;
     private final MaterializationListener listener;
+    private final Supplier<MaterializationEngine> engines;
+    private final boolean closeEngine;
 
+    /** With the engine feature_store.yaml selects, created for each run and closed after it. */
     public Materializer(Repository repo, OnlineStore store, MaterializationListener listener) {
+        this(repo, store, listener, () -> MaterializationEngines.installed().create(repo.config()), true);
+    }
+
+    /** With an engine the caller created and closes (e.g. around a Spark session it owns). */
+    public Materializer(Repository repo, OnlineStore store, MaterializationListener listener, MaterializationEngine engine) {
+        this(repo, store, listener, () -> engine, false);
+    }
+
+    private Materializer(Repository repo, OnlineStore store, MaterializationListener listener,
+                         Supplier<MaterializationEngine> engines, boolean closeEngine) {
         this.repo = repo;
         this.store = store;
         this.listener = listener;
+        this.engines = engines;
+        this.closeEngine = closeEngine;
     }
 
     /** Materializes [start, end] (both included) for the named views, or all applied views when none are named. */
@@ -43,12 +65,15 @@ public final class Materializer {
         if (end.isBefore(start)) {
             throw new LarderException("END " + end + " is before START " + start + "; give START first, then a later END");
         }
-        Registry registry = repo.appliedRegistry();
+        List<Registry.ViewEntry> views = selected(repo.appliedRegistry(), viewNames);
         List<ViewResult> results = new ArrayList<>();
-        try (DuckDbSource source = new DuckDbSource()) {
-            for (Registry.ViewEntry e : selected(registry, viewNames)) {
-                results.add(materializeView(source, e.definition(), start, end));
+        MaterializationEngine engine = engines.get();
+        try {
+            for (Registry.ViewEntry e : views) {
+                results.add(materializeView(engine, e.definition(), start, end));
             }
+        } finally {
+            if (closeEngine) engine.close();
         }
         return results;
     }
@@ -58,10 +83,11 @@ public final class Materializer {
      * {@code end}; a view never materialized starts at end minus its ttl (or the epoch without ttl).
      */
     public List<ViewResult> materializeIncremental(Collection<String> viewNames, Instant end) {
-        Registry registry = repo.appliedRegistry();
+        List<Registry.ViewEntry> views = selected(repo.appliedRegistry(), viewNames);
         List<ViewResult> results = new ArrayList<>();
-        try (DuckDbSource source = new DuckDbSource()) {
-            for (Registry.ViewEntry e : selected(registry, viewNames)) {
+        MaterializationEngine engine = null;
+        try {
+            for (Registry.ViewEntry e : views) {
                 FeatureView v = e.view();
                 Instant start = e.watermark().orElse(v.ttl().isZero() ? Instant.EPOCH : end.minus(v.ttl()));
                 if (start.isAfter(end)) {
@@ -71,8 +97,11 @@ public final class Materializer {
                     results.add(r);
                     continue;
                 }
-                results.add(materializeView(source, e.definition(), start, end));
+                if (engine == null) engine = engines.get();
+                results.add(materializeView(engine, e.definition(), start, end));
             }
+        } finally {
+            if (closeEngine && engine != null) engine.close();
         }
         return results;
     }
@@ -90,81 +119,51 @@ public final class Materializer {
         return out;
     }
 
-    private ViewResult materializeView(DuckDbSource source, FeatureViewDefinition def, Instant start, Instant end) {
+    private ViewResult materializeView(MaterializationEngine engine, FeatureViewDefinition def, Instant start, Instant end) {
         long began = System.nanoTime();
         FeatureView view = def.view();
-        int batchSize = repo.config().materializationBatchSize();
-        try (DuckDbSource.Selection sel = source.select(def, repo.config().repoPath(), start, end)) {
-            if (!sel.note().isEmpty()) {
-                // An empty file is likely a mistake: the watermark stays so the interval is loaded once the data is there.
-                ViewResult r = new ViewResult(view.name(), start, end, 0, Duration.ofNanos(System.nanoTime() - began), sel.note());
-                listener.viewFinished(r);
-                return r;
-            }
-            listener.viewStarted(view.name(), start, end, sel.count());
-            long written = writePipelined(sel, view, batchSize);
-            repo.recordMaterialized(view.name(), new Registry.Interval(start, end));
-            String note = written == 0 ? "no rows with event time in [" + start + ", " + end + "]" : "";
-            ViewResult r = new ViewResult(view.name(), start, end, written, Duration.ofNanos(System.nanoTime() - began), note);
+        RepoConfig config = repo.config();
+        MaterializationTask task = new MaterializationTask(view, offlineSource(def.source(), config.repoPath()), start, end);
+        Optional<String> nothing = SourceFiles.check(task);
+        ViewOutcome outcome = nothing.isPresent() ? ViewOutcome.emptySource(nothing.get())
+                : engine.materialize(task, new OnlineTarget(store, storeSpec(config)), progressOf(view.name(), start, end));
+        if (!outcome.advanceWatermark()) {
+            // An empty file is likely a mistake: the watermark stays so the interval is loaded once the data is there.
+            ViewResult r = new ViewResult(view.name(), start, end, 0, Duration.ofNanos(System.nanoTime() - began), outcome.note());
             listener.viewFinished(r);
             return r;
         }
+        repo.recordMaterialized(view.name(), new Registry.Interval(start, end));
+        String note = outcome.rows() == 0 ? "no rows with event time in [" + start + ", " + end + "]" : outcome.note();
+        ViewResult r = new ViewResult(view.name(), start, end, outcome.rows(), Duration.ofNanos(System.nanoTime() - began), note);
+        listener.viewFinished(r);
+        return r;
     }
 
-    private static final List<FeatureRow> END_OF_ROWS = List.of();
+    private MaterializationProgress progressOf(String view, Instant start, Instant end) {
+        return new MaterializationProgress() {
+            @Override
+            public void selected(long rows) {
+                listener.viewStarted(view, start, end, rows);
+            }
 
-    /**
-     * Reads and converts the next batch on a second thread while this one writes the previous
-     * batch: reading the source and writing the store overlap instead of taking turns.
-     */
-    private long writePipelined(DuckDbSource.Selection sel, FeatureView view, int batchSize) {
-        BlockingQueue<List<FeatureRow>> queue = new ArrayBlockingQueue<>(2);
-        AtomicReference<RuntimeException> readFailure = new AtomicReference<>();
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread reader = new Thread(() -> {
-            try {
-                sel.forEachBatch(batchSize, batch -> offer(queue, batch, stop));
-            } catch (RuntimeException e) {
-                if (!stop.get()) readFailure.set(e);
-            } finally {
-                offer(queue, END_OF_ROWS, stop);
+            @Override
+            public void written(long rows) {
+                listener.rowsWritten(view, rows);
             }
-        }, "larder-materialize-read");
-        reader.setDaemon(true);
-        reader.start();
-        long written = 0;
-        try {
-            while (true) {
-                List<FeatureRow> batch = queue.take();
-                if (batch == END_OF_ROWS) break;
-                store.write(view, batch, n -> { });
-                written += batch.size();
-                listener.rowsWritten(view.name(), batch.size());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LarderException("Materialization of '" + view.name() + "' was interrupted", e);
-        } finally {
-            stop.set(true);
-            queue.clear();
-            try {
-                reader.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (readFailure.get() != null) throw readFailure.get();
-        return written;
+        };
     }
 
-    private static void offer(BlockingQueue<List<FeatureRow>> queue, List<FeatureRow> batch, AtomicBoolean stop) {
-        try {
-            while (!stop.get()) {
-                if (queue.offer(batch, 100, TimeUnit.MILLISECONDS)) return;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (batch != END_OF_ROWS) throw new CancellationException("writing stopped");
+    /** Where a view's rows come from: a path relative to the repository, an absolute path, or a URI. */
+    public static OfflineSource offlineSource(SourceDefinition src, Path repoPath) {
+        String location = OfflineSource.hasScheme(src.path()) ? src.path() : src.resolve(repoPath).toString();
+        OfflineSource.Format format = src.format() == SourceDefinition.Format.CSV ? OfflineSource.Format.CSV : OfflineSource.Format.PARQUET;
+        return new OfflineSource(location, src.path(), format, src.timestampField(), src.createdTimestampColumn());
+    }
+
+    /** The online store's configuration, for engines that open it in other processes. */
+    public static StoreSpec storeSpec(RepoConfig config) {
+        return new StoreSpec(config.project(), config.repoPath().toAbsolutePath().toString(), config.onlineStoreType(),
+                config.onlineStore().raw());
     }
 }
