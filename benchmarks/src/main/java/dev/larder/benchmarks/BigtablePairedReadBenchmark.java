@@ -41,7 +41,7 @@ public class BigtablePairedReadBenchmark {
     public int features;
 
     private BigtableReaders readers;
-    private boolean larderFirst;
+    private final PairedReads paired = new PairedReads();
 
     /** Each reader's time, summed over one iteration. */
     @State(Scope.Thread)
@@ -63,25 +63,10 @@ public class BigtablePairedReadBenchmark {
     }
 
     @Benchmark
-    public void pair(Blackhole bh, Times times) {
-        larderFirst = !larderFirst;
-        if (larderFirst) {
-            long t0 = System.nanoTime();
-            bh.consume(readers.larder());
-            long t1 = System.nanoTime();
-            bh.consume(readers.raw(bh));
-            long t2 = System.nanoTime();
-            times.larderNanos += t1 - t0;
-            times.rawClientNanos += t2 - t1;
-        } else {
-            long t0 = System.nanoTime();
-            bh.consume(readers.raw(bh));
-            long t1 = System.nanoTime();
-            bh.consume(readers.larder());
-            long t2 = System.nanoTime();
-            times.rawClientNanos += t1 - t0;
-            times.larderNanos += t2 - t1;
-        }
+    public void pair(Blackhole bh, Times times) throws Exception {
+        long[] nanos = paired.pair(bh, readers::larder, () -> readers.raw(bh));
+        times.larderNanos += nanos[0];
+        times.rawClientNanos += nanos[1];
     }
 
     @TearDown(Level.Trial)

@@ -39,10 +39,17 @@ public record RepoConfig(String project, Path repoPath, String source, Path regi
     public RepoConfig(String project, Path repoPath, String source, Path registryPath, String onlineStoreType,
                       StoreOptions onlineStore, int materializationBatchSize, ServingConfig serving) {
         this(project, repoPath, source, registryPath, onlineStoreType, onlineStore, materializationBatchSize, serving,
-                RegistryConfig.file(registryPath, RegistryConfig.DEFAULT_CACHE_TTL), CacheConfig.OFF, DEFAULT_BATCH_ENGINE,
-                StoreOptions.ofSection(source, "batch_engine", "the " + DEFAULT_BATCH_ENGINE + " materialization engine", Map.of()));
+                RegistryConfig.file(registryPath, RegistryConfig.DEFAULT_CACHE_TTL));
     }
 
+
+    /** A configuration with the given registry, without a cache, materialized by the local engine. */
+    public RepoConfig(String project, Path repoPath, String source, Path registryPath, String onlineStoreType,
+                      StoreOptions onlineStore, int materializationBatchSize, ServingConfig serving, RegistryConfig registry) {
+        this(project, repoPath, source, registryPath, onlineStoreType, onlineStore, materializationBatchSize, serving,
+                registry, CacheConfig.OFF, DEFAULT_BATCH_ENGINE,
+                StoreOptions.ofSection(source, "batch_engine", "the " + DEFAULT_BATCH_ENGINE + " materialization engine", Map.of()));
+    }
 
     public static final String FILE_NAME = "feature_store.yaml";
     public static final String DEFAULT_STORE_TYPE = "sqlite";
