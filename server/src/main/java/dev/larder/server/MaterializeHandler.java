@@ -6,6 +6,7 @@ import com.linecorp.armeria.common.HttpStatus;
 import dev.larder.Dates;
 import dev.larder.FeatureStore;
 import dev.larder.LarderException;
+import dev.larder.spi.OnlineStoreException;
 import dev.larder.json.FeastJson;
 import dev.larder.materialize.MaterializationListener;
 import dev.larder.materialize.Materializer;
@@ -81,10 +82,13 @@ final class MaterializeHandler {
             List<ViewResult> results;
             try {
                 results = job.apply(new Materializer(repo, store, MaterializationListener.NONE));
-            } catch (LarderException e) {
-                throw ApiException.unprocessable("materialization failed", e.getMessage());
+            } catch (OnlineStoreException e) {
+                throw Failures.storeFailure(e);
             } catch (RuntimeException e) {
-                throw Failures.classify(e, storeType, what);
+                // The repository's side: a source file, a missing engine (larder-materialize-local on the class path), its options.
+                Throwable t = Failures.unwrap(e);
+                if (t instanceof ApiException) throw (ApiException) t;
+                throw ApiException.unprocessable("materialization failed", t.getMessage() == null ? t.toString() : t.getMessage());
             }
             ObjectNode reply = FeastJson.JSON.createObjectNode();
             ArrayNode out = reply.putArray("feature_views");
