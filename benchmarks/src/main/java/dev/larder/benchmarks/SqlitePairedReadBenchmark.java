@@ -40,7 +40,7 @@ public class SqlitePairedReadBenchmark {
     public int features;
 
     private SqliteReaders readers;
-    private boolean larderFirst;
+    private final PairedReads paired = new PairedReads();
 
     /** Each reader's time, summed over one iteration. */
     @State(Scope.Thread)
@@ -62,25 +62,10 @@ public class SqlitePairedReadBenchmark {
     }
 
     @Benchmark
-    public void pair(Blackhole bh, Times times) throws SQLException {
-        larderFirst = !larderFirst;
-        if (larderFirst) {
-            long t0 = System.nanoTime();
-            bh.consume(readers.larder());
-            long t1 = System.nanoTime();
-            bh.consume(readers.rawJdbc(bh));
-            long t2 = System.nanoTime();
-            times.larderNanos += t1 - t0;
-            times.rawJdbcNanos += t2 - t1;
-        } else {
-            long t0 = System.nanoTime();
-            bh.consume(readers.rawJdbc(bh));
-            long t1 = System.nanoTime();
-            bh.consume(readers.larder());
-            long t2 = System.nanoTime();
-            times.rawJdbcNanos += t1 - t0;
-            times.larderNanos += t2 - t1;
-        }
+    public void pair(Blackhole bh, Times times) throws Exception {
+        long[] nanos = paired.pair(bh, readers::larder, () -> readers.rawJdbc(bh));
+        times.larderNanos += nanos[0];
+        times.rawJdbcNanos += nanos[1];
     }
 
     @TearDown(Level.Trial)

@@ -6,8 +6,11 @@ import dev.larder.FeatureRef;
 import dev.larder.FeatureServiceResolver;
 import dev.larder.FeatureStore;
 import dev.larder.LarderException;
+import dev.larder.FieldStatus;
 import dev.larder.OnlineResponse;
+import dev.larder.json.FeastJson;
 import dev.larder.registry.Repository;
+import dev.larder.spi.Value;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,10 +109,19 @@ final class GetCommand implements Callable<Integer> {
         List<List<String>> table = new ArrayList<>();
         for (int i = 0; i < r.rowCount(); i++) {
             List<String> line = new ArrayList<>();
-            for (OnlineResponse.Column c : r.columns()) line.add(FeastJson.cell(c.values().get(i), c.statuses().get(i)));
+            for (OnlineResponse.Column c : r.columns()) line.add(cell(c.values().get(i), c.statuses().get(i)));
             table.add(line);
         }
         Tables.print(cli.out, r.featureNames(), table);
+    }
+
+    /** A cell of the table output: the value, or the status when there is none. */
+    static String cell(Value v, FieldStatus status) {
+        if (status == FieldStatus.NOT_FOUND || status == FieldStatus.OUTSIDE_MAX_AGE) return "(" + status + ")";
+        if (v == null || v.isNull()) return "null";
+        Object o = v.toJava();
+        if (o instanceof byte[]) return "base64:" + Base64.getEncoder().encodeToString((byte[]) o);
+        return String.valueOf(o);
     }
 
     /** One entity row from {@code KEY=VALUE[,KEY=VALUE...]}; a malformed or repeated key is a usage error. */

@@ -20,6 +20,7 @@ import java.time.Clock;
         description = "Larder: an online feature store for the JVM, storage-compatible with Feast.",
         subcommands = {InitCommand.class, ApplyCommand.class, PlanCommand.class, TeardownCommand.class,
                 MaterializeCommand.class, MaterializeIncrementalCommand.class, GetCommand.class, StoresCommand.class,
+                ServeCommand.class, // issue 16
                 QuickstartCommand.class, CommandLine.HelpCommand.class})
 public final class LarderCli implements Runnable {
     private Path repo = Path.of("");

@@ -1,5 +1,6 @@
 package dev.larder.cli;
 
+import dev.larder.Dates;
 import dev.larder.materialize.Materializer;
 import dev.larder.materialize.ViewResult;
 import dev.larder.registry.Repository;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.larder.LarderFeatures;
 import dev.larder.OnlineStores;
+import dev.larder.json.FeastJson;
 import dev.larder.spi.Capability;
 import dev.larder.spi.CapabilitySupport;
 import dev.larder.spi.OnlineStoreProvider;

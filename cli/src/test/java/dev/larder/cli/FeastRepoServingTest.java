@@ -66,6 +66,10 @@ class FeastRepoServingTest {
     }
 
     void feastRepo(Form form) throws Exception {
+        feastRepo(form, true);
+    }
+
+    void feastRepo(Form form, boolean materialize) throws Exception {
         Files.createDirectories(repo.resolve("data"));
         String registry;
         switch (form) {
@@ -88,7 +92,7 @@ class FeastRepoServingTest {
         }
         Files.writeString(repo.resolve("feature_store.yaml"), "project: driver_proj\nprovider: local\n" + registry
                 + "online_store:\n  type: sqlite\n  path: data/online.db\nentity_key_serialization_version: 3\n");
-        materialize();
+        if (materialize) materialize();
     }
 
     /** Feast's rows, copied into a PostgreSQL database that has Feast's schema. */
@@ -199,6 +203,33 @@ class FeastRepoServingTest {
             assertThat(o.value(0, "driver_hourly_stats__conv_rate").asFloat()).isEqualTo(0.75f);
             assertThat(o.status(0, "driver_hourly_stats_fresh__conv_rate")).isEqualTo(FieldStatus.NOT_FOUND);
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Form.class)
+    void larderMaterializeLoadsAFeastRepoAndRecordsTheIntervalInFeastsRegistry(Form form) throws Exception {
+        feastRepo(form, false);
+        SampleRepo.writeDriverStats(repo.resolve("data/driver_stats.parquet"), NOW.minus(Duration.ofHours(48)), 48);
+        RepoConfig config = RepoConfig.load(repo);
+        try (FeatureStore fs = FeatureStore.builder().config(config).registry(RegistryStores.open(config.registry()), Duration.ZERO).build()) {
+            fs.updateInfrastructure(); // what feast apply does to the online store
+        }
+        Instant end = NOW.minus(Duration.ofMinutes(30));
+        CliRunner.Result mat = cli.run("--repo", repo.toString(), "materialize", NOW.minus(Duration.ofDays(3)).toString(), end.toString(),
+                "--views", "driver_hourly_stats");
+        assertThat(mat.code()).as(mat.toString()).isZero();
+        assertThat(mat.out()).contains("driver_hourly_stats: wrote 5 rows");
+
+        CliRunner.Result get = cli.run("--repo", repo.toString(), "get", "--features", "driver_hourly_stats:avg_daily_trips",
+                "--entity", "driver_id=1003", "--output", "json");
+        assertThat(get.code()).as(get.toString()).isZero();
+        Object[] expected = CliTest.latest(repo, 1003, end);
+        assertThat(JSON.readTree(get.out()).at("/results/1/values/0").longValue()).isEqualTo((Long) expected[2]);
+
+        Registry after = RegistryStores.open(config.registry()).loadApplied("driver_proj");
+        assertThat(after.views().get("driver_hourly_stats").watermark()).contains(end);
+        assertThat(after.views().get("driver_hourly_stats_fresh").watermark()).isEmpty();
+        assertThat(after.featureServices()).hasSize(1); // Feast's other objects are untouched
     }
 
     @ParameterizedTest

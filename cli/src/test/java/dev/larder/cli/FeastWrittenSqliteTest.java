@@ -58,7 +58,11 @@ class FeastWrittenSqliteTest {
         throw new AssertionError("No Feast entity key " + joinKeysJson + " " + valuesJson);
     }
 
-    @ParameterizedTest(name = "table with value_text column: {0}")
+    /**
+     * {@code false}: Feast <= 0.41 (no value_text column, naive-UTC text timestamps); {@code true}:
+     * Feast >= 0.42 (value_text column, INTEGER epoch seconds from Python's sqlite3 adapter).
+     */
+    @ParameterizedTest(name = "Feast >= 0.42 table (value_text column, integer timestamps): {0}")
     @ValueSource(booleans = {false, true})
     void larderReadsWhatFeastWrote(boolean withValueText) throws Exception {
         JsonNode vectors = JSON.readTree(Files.readString(VECTORS));
@@ -128,9 +132,11 @@ class FeastWrittenSqliteTest {
                 }
             }
             // Feast's online_write_batch(): one upsert per feature; timestamps as Python's sqlite3 adapter writes naive UTC datetimes.
-            feastWrite(c, "feast_demo_driver_hourly_stats", k1001, a, "2024-06-01 11:00:00", "2024-06-01 11:05:00");
-            feastWrite(c, "feast_demo_driver_hourly_stats", kMinus7, b, "2024-06-01 09:30:00.250000", null);
-            feastWrite(c, "feast_demo_driver_customer", kPair, Map.of("spend", valueBytes(vectors, "float_val", "0.0")), "2024-06-01 08:00:00", null);
+            boolean ints = withValueText;
+            feastWrite(c, "feast_demo_driver_hourly_stats", k1001, a, ints ? 1717239600L : "2024-06-01 11:00:00", ints ? 1717239900L : "2024-06-01 11:05:00");
+            feastWrite(c, "feast_demo_driver_hourly_stats", kMinus7, b, ints ? 1717234200L : "2024-06-01 09:30:00.250000", null);
+            feastWrite(c, "feast_demo_driver_customer", kPair, Map.of("spend", valueBytes(vectors, "float_val", "0.0")),
+                    ints ? 1717228800L : "2024-06-01 08:00:00", null);
         }
 
         CliRunner cli = new CliRunner(Clock.fixed(Instant.parse("2024-06-02T00:00:00Z"), ZoneOffset.UTC));
@@ -160,7 +166,7 @@ class FeastWrittenSqliteTest {
         assertThat(res.get(9).get("values").toString()).isEqualTo("[\"AAH/YWJj\",null]");
         assertThat(res.get(10).get("values").toString()).isEqualTo("[null,1]");
         assertThat(res.get(10).get("statuses").toString()).isEqualTo("[\"NULL_VALUE\",\"PRESENT\"]");
-        assertThat(res.get(2).get("event_timestamps").toString()).isEqualTo("[\"2024-06-01T11:00:00Z\",\"2024-06-01T09:30:00.250Z\"]");
+        assertThat(res.get(2).get("event_timestamps").toString()).isEqualTo("[\"2024-06-01T11:00:00Z\",\"2024-06-01T09:30:00Z\"]");
         assertThat(res.get(11).get("values").toString()).isEqualTo("[0.0,null]");
         assertThat(res.get(11).get("event_timestamps").get(0).asText()).isEqualTo("2024-06-01T08:00:00Z");
 
@@ -179,7 +185,8 @@ class FeastWrittenSqliteTest {
         }
     }
 
-    private static void feastWrite(Connection c, String table, byte[] key, Map<String, byte[]> values, String eventTs, String createdTs)
+    /** Feast's upsert; times are bound as its adapter made them (text, or Long epoch seconds). */
+    private static void feastWrite(Connection c, String table, byte[] key, Map<String, byte[]> values, Object eventTs, Object createdTs)
             throws Exception {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (entity_key, feature_name, value, event_ts, created_ts)"
                 + " VALUES (?, ?, ?, ?, ?) ON CONFLICT(entity_key, feature_name) DO UPDATE SET value = excluded.value,"
@@ -188,8 +195,8 @@ class FeastWrittenSqliteTest {
                 ps.setBytes(1, key);
                 ps.setString(2, e.getKey());
                 ps.setBytes(3, e.getValue());
-                ps.setString(4, eventTs);
-                ps.setString(5, createdTs);
+                ps.setObject(4, eventTs);
+                ps.setObject(5, createdTs);
                 ps.executeUpdate();
             }
         }

@@ -30,12 +30,13 @@ public record Definitions(List<EntityDefinition> entities, List<FeatureViewDefin
                           List<FeatureServiceDefinition> featureServices) {
     public static final String FILE_NAME = "features.yaml";
 
-    private static final Set<String> TOP_KEYS = Set.of("entities", "feature_views", "feature_services");
+    private static final Set<String> TOP_KEYS = Set.of("entities", "feature_views", "feature_services", "push_sources");
     private static final Set<String> SERVICE_KEYS = Set.of("name", "features", "description", "tags", "owner");
     private static final Set<String> PROJECTION_KEYS = Set.of("view", "features", "alias", "join_key_map");
     private static final Set<String> ENTITY_KEYS = Set.of("name", "join_keys", "join_key", "value_type", "description", "tags", "owner");
     private static final Set<String> VIEW_KEYS = Set.of("name", "entities", "ttl", "schema", "source", "online", "description", "tags", "owner");
     private static final Set<String> FIELD_KEYS = Set.of("name", "dtype", "description", "tags");
+    private static final Set<String> PUSH_SOURCE_KEYS = Set.of("name", "batch_source", "description", "tags", "owner");
     private static final Set<String> SOURCE_KEYS = Set.of("path", "timestamp_field", "created_timestamp_column", "name", "description", "tags", "owner");
 
     public Definitions {
@@ -93,13 +94,26 @@ public record Definitions(List<EntityDefinition> entities, List<FeatureViewDefin
                     entities.add(e);
                 }
             }
+            Map<String, SourceDefinition> pushSources = new LinkedHashMap<>();
+            List<Map<String, Object>> rawPush = listOfMaps("push_sources", yaml.get("push_sources"));
+            for (int i = 0; i < rawPush.size(); i++) {
+                String path = "push_sources[" + i + "]";
+                Map<String, Object> m = rawPush.get(i);
+                unknownKeys(path, m, PUSH_SOURCE_KEYS);
+                String name = name(path, m);
+                SourceDefinition batch = fileSource(path + ".batch_source", m.get("batch_source"));
+                if (name == null || batch == null) continue;
+                if (pushSources.putIfAbsent(name, batch) != null) {
+                    problem(path + ".name", "push source '" + name + "' is defined twice; push source names must be unique");
+                }
+            }
             List<FeatureViewDefinition> views = new ArrayList<>();
             Set<String> viewNames = new LinkedHashSet<>();
             List<Map<String, Object>> rawViews = listOfMaps("feature_views", yaml.get("feature_views"));
             for (int i = 0; i < rawViews.size(); i++) {
                 Object name = rawViews.get(i).get("name");
                 String path = "feature_views[" + i + "]" + (name == null ? "" : " (" + name + ")");
-                FeatureViewDefinition v = view(path, rawViews.get(i), byName);
+                FeatureViewDefinition v = view(path, rawViews.get(i), byName, pushSources);
                 if (v == null) continue;
                 if (!viewNames.add(v.name())) {
                     problem(path + ".name", "feature view '" + v.name() + "' is defined twice; feature view names must be unique");
@@ -238,7 +252,8 @@ public record Definitions(List<EntityDefinition> entities, List<FeatureViewDefin
             return new EntityDefinition(name, joinKeys, type);
         }
 
-        FeatureViewDefinition view(String path, Map<String, Object> m, Map<String, EntityDefinition> entities) {
+        FeatureViewDefinition view(String path, Map<String, Object> m, Map<String, EntityDefinition> entities,
+                                   Map<String, SourceDefinition> pushSources) {
             unknownKeys(path, m, VIEW_KEYS);
             String name = name(path, m);
             boolean ok = name != null;
@@ -329,33 +344,48 @@ public record Definitions(List<EntityDefinition> entities, List<FeatureViewDefin
                 ok = false;
             }
 
-            SourceDefinition src = null;
             Object rawSource = m.get("source");
-            if (!(rawSource instanceof Map)) {
-                problem(path + ".source", "is required: {path: data/file.parquet, timestamp_field: event_timestamp}");
-                ok = false;
+            String pushSource = null;
+            SourceDefinition src;
+            if (rawSource instanceof String) {
+                // A push source's name: pushed rows go to this view, materialization reads its batch source.
+                pushSource = ((String) rawSource).trim();
+                src = pushSources.get(pushSource);
+                if (src == null) {
+                    problem(path + ".source", "unknown push source '" + pushSource + "'; defined push sources: "
+                            + new TreeSet<>(pushSources.keySet()) + " (or give {path: ..., timestamp_field: ...})");
+                }
             } else {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> s = (Map<String, Object>) rawSource;
-                unknownKeys(path + ".source", s, SOURCE_KEYS);
-                Object sp = s.get("path");
-                Object ts = s.get("timestamp_field");
-                Object created = s.get("created_timestamp_column");
-                if (sp == null || String.valueOf(sp).isBlank()) {
-                    problem(path + ".source.path", "is required: a Parquet or CSV file relative to the repository");
-                }
-                if (ts == null || String.valueOf(ts).isBlank()) {
-                    problem(path + ".source.timestamp_field", "is required: the event-time column, e.g. event_timestamp");
-                }
-                if (sp != null && ts != null && !String.valueOf(sp).isBlank() && !String.valueOf(ts).isBlank()) {
-                    src = new SourceDefinition(String.valueOf(sp), String.valueOf(ts), created == null ? null : String.valueOf(created),
-                            s.get("name") == null ? null : String.valueOf(s.get("name")).trim());
-                } else {
-                    ok = false;
-                }
+                src = fileSource(path + ".source", rawSource);
             }
+            if (src == null) ok = false;
             if (!ok) return null;
-            return new FeatureViewDefinition(new FeatureView(name, entityNames, joinKeys, features, ttl), src);
+            return new FeatureViewDefinition(new FeatureView(name, entityNames, joinKeys, features, ttl), src, pushSource);
+        }
+
+        /** A file source {path, timestamp_field, created_timestamp_column}; null (with the problems noted) when invalid. */
+        SourceDefinition fileSource(String path, Object raw) {
+            if (!(raw instanceof Map)) {
+                problem(path, "is required: {path: data/file.parquet, timestamp_field: event_timestamp}");
+                return null;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> s = (Map<String, Object>) raw;
+            unknownKeys(path, s, SOURCE_KEYS);
+            Object sp = s.get("path");
+            Object ts = s.get("timestamp_field");
+            Object created = s.get("created_timestamp_column");
+            if (sp == null || String.valueOf(sp).isBlank()) {
+                problem(path + ".path", "is required: a Parquet or CSV file relative to the repository");
+            }
+            if (ts == null || String.valueOf(ts).isBlank()) {
+                problem(path + ".timestamp_field", "is required: the event-time column, e.g. event_timestamp");
+            }
+            if (sp != null && ts != null && !String.valueOf(sp).isBlank() && !String.valueOf(ts).isBlank()) {
+                return new SourceDefinition(String.valueOf(sp), String.valueOf(ts), created == null ? null : String.valueOf(created),
+                        s.get("name") == null ? null : String.valueOf(s.get("name")).trim());
+            }
+            return null;
         }
 
         String name(String path, Map<String, Object> m) {

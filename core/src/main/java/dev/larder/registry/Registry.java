@@ -218,7 +218,8 @@ public final class Registry {
                 for (JsonNode i : v.path("materialized_intervals")) {
                     intervals.add(new Interval(Instant.parse(text(i, "start")), Instant.parse(text(i, "end"))));
                 }
-                views.add(new ViewEntry(new FeatureViewDefinition(view, src), intervals));
+                String push = s.hasNonNull("push_source") ? s.get("push_source").asText() : null;
+                views.add(new ViewEntry(new FeatureViewDefinition(view, src, push), intervals));
             }
             List<FeatureServiceDefinition> services = new ArrayList<>();
             for (JsonNode fs : root.path("feature_services")) {
@@ -280,6 +281,7 @@ public final class Registry {
             sn.put("timestamp_field", s.timestampField());
             if (s.createdTimestampColumn() != null) sn.put("created_timestamp_column", s.createdTimestampColumn());
             if (s.name() != null) sn.put("name", s.name());
+            entry.definition().pushSourceName().ifPresent(p -> sn.put("push_source", p));
             ArrayNode mi = n.putArray("materialized_intervals");
             for (Interval i : entry.materialized()) mi.addObject().put("start", i.start().toString()).put("end", i.end().toString());
         }

@@ -131,6 +131,10 @@ public final class RepoPlan {
         if (!x.ttl().equals(y.ttl())) out.add("ttl " + Durations.format(x.ttl()) + " -> " + Durations.format(y.ttl()));
         if (!Objects.equals(a.source(), b.source())) out.add("source " + a.source().path() + " -> " + b.source().path()
                 + (a.source().path().equals(b.source().path()) ? " (columns changed)" : ""));
+        if (!Objects.equals(a.pushSource(), b.pushSource())) {
+            // Only where pushed rows go changes; the online data and the materialized intervals stay valid.
+            out.add("push source " + (a.pushSource() == null ? "(none)" : a.pushSource()) + " -> " + (b.pushSource() == null ? "(none)" : b.pushSource()));
+        }
         return out;
     }
 

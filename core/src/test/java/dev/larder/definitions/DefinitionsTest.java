@@ -179,6 +179,40 @@ class DefinitionsTest {
         assertFails(ISSUE_EXAMPLE.replace("      timestamp_field: event_timestamp\n", ""), "source.timestamp_field: is required");
     }
 
+    static final String PUSH_EXAMPLE = """
+            entities:
+              - {name: driver, join_keys: [driver_id], value_type: INT64}
+            push_sources:
+              - name: driver_stats_push_source
+                batch_source: {path: data/driver_stats.parquet, timestamp_field: event_timestamp, created_timestamp_column: created}
+            feature_views:
+              - name: driver_hourly_stats
+                entities: [driver]
+                schema: [{name: conv_rate, dtype: Float32}]
+                source: driver_stats_push_source
+              - name: driver_daily
+                entities: [driver]
+                schema: [{name: trips, dtype: Int64}]
+                source: {path: data/daily.csv, timestamp_field: ts}
+            """;
+
+    @Test
+    void aViewsSourceMayBeAPushSourceWhoseBatchSourceIsMaterialized() throws IOException {
+        Definitions d = load(PUSH_EXAMPLE);
+        FeatureViewDefinition pushed = d.view("driver_hourly_stats").orElseThrow();
+        assertThat(pushed.pushSourceName()).contains("driver_stats_push_source");
+        assertThat(pushed.source()).isEqualTo(new SourceDefinition("data/driver_stats.parquet", "event_timestamp", "created"));
+        assertThat(d.view("driver_daily").orElseThrow().pushSourceName()).isEmpty();
+    }
+
+    @Test
+    void unknownPushSourceAndPushSourceWithoutBatchSource() throws IOException {
+        assertFails(PUSH_EXAMPLE.replace("source: driver_stats_push_source", "source: driver_push"),
+                "feature_views[0] (driver_hourly_stats).source", "unknown push source 'driver_push'", "[driver_stats_push_source]");
+        assertFails(PUSH_EXAMPLE.replace("    batch_source: {path: data/driver_stats.parquet, timestamp_field: event_timestamp, created_timestamp_column: created}\n", ""),
+                "push_sources[0].batch_source: is required");
+    }
+
     @Test
     void unknownKeysAreReported() throws IOException {
         assertFails(ISSUE_EXAMPLE.replace("ttl: 1d", "tll: 1d"), "unknown key 'tll'");

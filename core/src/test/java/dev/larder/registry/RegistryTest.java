@@ -54,6 +54,19 @@ class RegistryTest {
     }
 
     @Test
+    void pushSourceNameRoundTripsAndAChangeIsPlannedWithoutReset() {
+        FeatureViewDefinition plain = view("stats", STATS, Duration.ZERO);
+        FeatureViewDefinition pushed = new FeatureViewDefinition(plain.view(), plain.source(), "stats_push");
+        Registry r = Registry.empty("demo").withDefinitions(new Definitions(List.of(DRIVER), List.of(pushed)), List.of(), T0);
+        Path file = dir.resolve("registry.json");
+        r.save(file);
+        assertThat(Registry.load(file).orElseThrow().view("stats").orElseThrow().definition().pushSourceName()).contains("stats_push");
+        RepoPlan plan = RepoPlan.compute(Registry.load(file).orElseThrow(), new Definitions(List.of(DRIVER), List.of(plain)));
+        assertThat(plan.render()).anySatisfy(l -> assertThat(l).contains("push source stats_push -> (none)"));
+        assertThat(plan.viewsToReset()).isEmpty();
+    }
+
+    @Test
     void missingFileMeansNothingApplied() {
         assertThat(Registry.load(dir.resolve("nope.json"))).isEmpty();
     }

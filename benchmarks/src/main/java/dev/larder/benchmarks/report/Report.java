@@ -104,6 +104,7 @@ public final class Report {
         sqlitePaired();
         redis();
         dynamodb();
+        dynamodbPaired();
         write();
         proxy();
         settings();
@@ -355,6 +356,81 @@ public final class Report {
                     .append(quotient(ls, rs)).append(" | ").append(quotient(lp, rp)).append(" |\n");
         }
         md.append('\n');
+    }
+
+    private static final String DYNAMODB_PAIRED = ".DynamoDbPairedReadBenchmark.pair";
+
+    /**
+     * DynamoDbPairedReadBenchmark: Larder and the raw SDK (and, with 5 in flight, Larder with 10
+     * workers) timed inside each operation; ratios of their summed nanoseconds per iteration, and each
+     * reader's ms per read (the pair's time split by the readers' shares), medians over iterations.
+     * Parallel speed-ups compared as Larder's over the raw SDK's = paired ratio sequential / parallel.
+     */
+    private void dynamodbPaired() {
+        Map<String, JsonNode> runs = new LinkedHashMap<>();
+        for (JsonNode n : results.json) {
+            if (!n.path("benchmark").asText().endsWith(DYNAMODB_PAIRED)) continue;
+            JsonNode p = n.path("params");
+            runs.put(p.path("features").asText() + "/" + p.path("addedRoundTripMs").asText() + "/" + p.path("inFlight").asText(), n);
+        }
+        if (runs.isEmpty()) return;
+        md.append("### Paired: Larder and the raw SDK inside one operation (`DynamoDbPairedReadBenchmark`)\n\n");
+        md.append("500 keys, 5 BatchGetItem requests. Every operation runs Larder's read (`max_read_workers` = in flight) and the raw SDK's "
+                + "same requests, rotating which goes first, and times each: both meet the same DynamoDB Local (which JIT-compiles in the fork) "
+                + "and the same moment of the machine. Ratios are taken per iteration; ms per read are the pair's time split by each reader's share.\n\n");
+        md.append("| Features | Added round trip | In flight | Larder (ms) | raw SDK (ms) | Larder / raw, median [range] | Larder 10 workers / 5 | Iterations |\n");
+        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        Map<String, Double> medians = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : runs.entrySet()) {
+            JsonNode n = e.getValue();
+            String[] key = e.getKey().split("/");
+            JsonNode metrics = n.path("secondaryMetrics");
+            List<Double> ratios = Results.pairedRatios(metrics, "larderNanos", "rawSdkNanos");
+            if (ratios.isEmpty()) continue;
+            List<Double> tens = Results.pairedRatios(metrics, "larderTenWorkersNanos", "larderNanos");
+            tens.removeIf(r -> r == 0);
+            double median = Results.median(ratios);
+            medians.put(e.getKey(), median);
+            md.append("| ").append(key[0]).append(" | ").append(key[1]).append(" ms | ").append(key[2]).append(" | ")
+                    .append(num(readerMillis(n, "larderNanos"))).append(" | ").append(num(readerMillis(n, "rawSdkNanos"))).append(" | **")
+                    .append(ratio(median)).append("** [").append(ratio(ratios.get(0))).append("–").append(ratio(ratios.get(ratios.size() - 1)))
+                    .append("] | ").append(tens.isEmpty() ? "–" : ratio(Results.median(tens))).append(" | ").append(ratios.size()).append(" |\n");
+            targets.add(new Target("DynamoDB, 500 keys × " + key[0] + " features, +" + key[1] + " ms, " + key[2]
+                    + " in flight: Larder / raw SDK, paired in one fork", ratio(median), "≤ 1.15×", median <= 1.15, ""));
+        }
+        md.append('\n');
+        for (Map.Entry<String, Double> seq : medians.entrySet()) {
+            if (!seq.getKey().endsWith("/1")) continue;
+            String base = seq.getKey().substring(0, seq.getKey().length() - 2);
+            Double par = medians.get(base + "/5");
+            if (par == null) continue;
+            String[] key = base.split("/");
+            double relative = seq.getValue() / par;
+            targets.add(new Target("DynamoDB, 500 keys × " + key[0] + " features, +" + key[1]
+                    + " ms: Larder's parallel speed-up over the raw SDK's (paired ratio sequential / parallel)", ratio(relative), "≥ 0.95×",
+                    relative >= 0.95, ""));
+        }
+    }
+
+    /** One reader's ms per read: per iteration, the pair's time times the reader's share of the summed nanoseconds; the median. */
+    private static double readerMillis(JsonNode n, String reader) {
+        JsonNode pair = n.path("primaryMetric").path("rawData");
+        JsonNode metrics = n.path("secondaryMetrics");
+        List<Double> out = new ArrayList<>();
+        for (int fork = 0; fork < pair.size(); fork++) {
+            for (int i = 0; i < pair.get(fork).size(); i++) {
+                double total = 0;
+                for (String m : List.of("larderNanos", "rawSdkNanos", "larderTenWorkersNanos")) {
+                    JsonNode v = metrics.path(m).path("rawData").path(fork).path(i);
+                    if (v.isNumber()) total += v.asDouble();
+                }
+                JsonNode mine = metrics.path(reader).path("rawData").path(fork).path(i);
+                if (total > 0 && mine.isNumber()) out.add(pair.get(fork).get(i).asDouble() * mine.asDouble() / total);
+            }
+        }
+        if (out.isEmpty()) return Double.NaN;
+        java.util.Collections.sort(out);
+        return Results.median(out);
     }
 
     private static String quotient(Optional<Row> a, Optional<Row> b) {

@@ -133,7 +133,9 @@ public final class FeastRegistryMapping {
         dev.larder.spi.FeatureView view = new dev.larder.spi.FeatureView(v.name(), entityNames, joinKeys, features, ttl);
         List<Registry.Interval> intervals = new ArrayList<>();
         for (MaterializationInterval i : v.intervals()) intervals.add(new Registry.Interval(instant(i.getStartTime()), instant(i.getEndTime())));
-        views.add(new Registry.ViewEntry(new FeatureViewDefinition(view, source(v.batchSource(), v.streamSource())), intervals));
+        DataSource stream = v.streamSource();
+        String pushSource = stream != null && stream.getType() == DataSource.SourceType.PUSH_SOURCE ? stream.getName() : null;
+        views.add(new Registry.ViewEntry(new FeatureViewDefinition(view, source(v.batchSource(), stream), pushSource), intervals));
     }
 
     /** The offline source to materialize from: a file source, directly or as a push/stream source's batch source. */

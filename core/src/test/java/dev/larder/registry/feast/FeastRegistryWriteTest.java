@@ -158,7 +158,8 @@ class FeastRegistryWriteTest {
         java.time.Instant now = FeastGolden.T1.plusSeconds(60);
         dev.larder.registry.Repository repository = new dev.larder.registry.Repository(
                 new dev.larder.config.RepoConfig(FeastGolden.PROJECT, repo, "feature_store.yaml", repo.resolve("unused.json"), "sqlite",
-                        dev.larder.spi.StoreOptions.of("sqlite", Map.of()), 10_000, dev.larder.config.ServingConfig.DEFAULTS, store.config()),
+                        dev.larder.spi.StoreOptions.of("sqlite", Map.of()), 10_000, dev.larder.config.ServingConfig.DEFAULTS, store.config(), dev.larder.config.CacheConfig.OFF, dev.larder.config.RepoConfig.DEFAULT_BATCH_ENGINE,
+                        dev.larder.spi.StoreOptions.ofSection("feature_store.yaml", "batch_engine", "the local materialization engine", Map.of())),
                 java.time.Clock.fixed(now, java.time.ZoneOffset.UTC), store);
         Registry after = repository.recordMaterialized("global_stats", interval);
 

@@ -6,6 +6,7 @@ import dev.larder.spi.FeatureView;
 import dev.larder.spi.codec.EntityKeyCodec;
 import dev.larder.spi.codec.Timestamps;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,12 +19,21 @@ import java.util.List;
  * Feast's Bigtable layout ({@code sdk/python/feast/infra/online_stores/bigtable.py}): a table per
  * project and entity set, row key {@code <entity_id>#<view>}, family {@code features}, one qualifier
  * per feature holding the serialized Value plus {@code event_ts} holding Python's {@code isoformat()}.
- * Larder adds only the cell timestamps: the event time, so the newest event wins.
+ * Larder adds the cell timestamps (the event time, for expiry by age) and, in a family of its own
+ * that Feast's readers never look at, each row's {@link #ORDER_QUALIFIER order cell}: its event and
+ * created time, which conditional writes compare so that the newest row wins exactly.
  */
 public final class BigtableLayout {
     public static final String FAMILY = "features";
     public static final String EVENT_TS = "event_ts";
     public static final ByteString EVENT_TS_QUALIFIER = ByteString.copyFromUtf8(EVENT_TS);
+    /**
+     * Larder's family: Feast reads only family {@code features} ({@code row.cells["features"]}), so
+     * cells here are invisible to it, whatever features a Feast read requests.
+     */
+    public static final String LARDER_FAMILY = "larder";
+    /** The order cell's qualifier in {@link #LARDER_FAMILY}: see {@link #orderValue}. */
+    public static final String ORDER_QUALIFIER = "event_created";
     /** Feast's {@code DUMMY_ENTITY_NAME}: the entities part of an entityless view's table. */
     public static final String DUMMY_ENTITY_NAME = "__dummy";
 
@@ -83,12 +93,32 @@ public final class BigtableLayout {
     }
 
     /**
+     * The order cell's value: 16 bytes, the event time in microseconds since the epoch, then the
+     * created time in microseconds plus one (0 without a created time), both big-endian. Times
+     * are in [1970, 9999] (NewestWins' range), so the bytes compare (unsigned, as Bigtable's value
+     * range filter compares) exactly as NewestWins orders rows: event first, then created, a
+     * missing created time older than any.
+     */
+    public static ByteString orderValue(Instant eventTime, Instant createdTime) {
+        long created = createdTime == null ? 0 : Timestamps.toMicros(createdTime) + 1;
+        return ByteString.copyFrom(ByteBuffer.allocate(16).putLong(Timestamps.toMicros(eventTime)).putLong(created).array());
+    }
+
+    /**
      * The cell timestamp of an event: microseconds since the epoch at millisecond granularity (the
      * granularity Bigtable tables have by default), so sub-millisecond parts are dropped.
      */
     public static long cellTimestamp(Instant eventTime) {
         long micros = Timestamps.toMicros(eventTime);
         return Math.floorDiv(micros, 1000L) * 1000L;
+    }
+
+    /** Rejects a view with a feature named {@code event_ts}: the layout keeps the event time in that column. */
+    static void checkView(FeatureView view) {
+        if (view.feature(EVENT_TS).isPresent()) {
+            throw new IllegalArgumentException("Feature view '" + view.name() + "' has a feature named '" + EVENT_TS
+                    + "'; Feast's Bigtable layout reserves that column for the event time: rename the feature");
+        }
     }
 
     /** An RE2 regex matching exactly these qualifiers (Bigtable matches regexes against raw bytes). */

@@ -15,6 +15,8 @@ import dev.larder.spi.Field;
 import dev.larder.spi.InfraChange;
 import dev.larder.spi.OnlineRow;
 import dev.larder.spi.OnlineStore;
+import dev.larder.spi.OnlineStoreException;
+import dev.larder.spi.PlannedChange;
 import dev.larder.spi.Value;
 import dev.larder.spi.ValueType;
 import dev.larder.spi.codec.EntityKeyCodec;
@@ -29,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Feast's Bigtable layout byte for byte: table names (with Feast's shortening), row keys, the
@@ -116,10 +119,11 @@ class BigtableFeastLayoutTest {
         store.update(InfraChange.keep(List.of(hourly(), daily())));
         String table = project + ".driver";
         assertThat(fx.tables(project)).containsExactly(table);
-        List<ColumnFamily> families = fx.admin.getTable(table).getColumnFamilies();
-        assertThat(families).hasSize(1);
-        assertThat(families.get(0).getId()).isEqualTo("features");
-        assertThat(families.get(0).getGCRule().toProto()).isEqualTo(GCRules.GCRULES.maxVersions(2).toProto());
+        Map<String, com.google.bigtable.admin.v2.GcRule> families = new LinkedHashMap<>();
+        for (ColumnFamily f : fx.admin.getTable(table).getColumnFamilies()) families.put(f.getId(), f.getGCRule().toProto());
+        assertThat(families).as("Feast's family, and Larder's that Feast never reads").containsOnly(
+                Map.entry("features", GCRules.GCRULES.maxVersions(2).toProto()),
+                Map.entry("larder", GCRules.GCRULES.maxVersions(1).toProto()));
 
         store.write(hourly(), List.of(
                 new FeatureRow(driver(1001), Map.of("conv_rate", Value.ofFloat(1.5f), "trips", Value.ofInt64(1), "note", Value.ofString("hello")), T),
@@ -132,17 +136,19 @@ class BigtableFeastLayoutTest {
                 "f3cfd4a822f245b63975464763babaec#driver_daily",
                 "f3cfd4a822f245b63975464763babaec#driver_hourly");
         Row row = fx.rows(table).get(2);
-        assertThat(cells(row)).containsExactly(
+        assertThat(cells(row, "features")).containsExactly(
                 Map.entry("conv_rate", "350000c03f"),
                 Map.entry("event_ts", EntityKeyCodec.hex("2026-01-02T03:04:05.678000+00:00".getBytes())),
                 Map.entry("note", "120568656c6c6f"),
                 Map.entry("trips", "2001"));
+        // Larder's order cell: event time in microseconds, then created time + 1 (0: none), big-endian.
+        assertThat(cells(row, "larder")).containsExactly(Map.entry("event_created", "0006475ef6574bb0" + "0000000000000000"));
+        assertThat(row.getCells()).hasSize(5);
         for (RowCell c : row.getCells()) {
-            assertThat(c.getFamily()).isEqualTo("features");
             assertThat(c.getTimestamp()).as("cell timestamp = event time in microseconds").isEqualTo(T_MICROS);
         }
-        assertThat(cells(fx.rows(table).get(0))).containsEntry("trips", "20fbffffffffffffffff01").hasSize(2);
-        assertThat(cells(fx.rows(table).get(1))).containsEntry("rating", "29182d4454fb210940").hasSize(2);
+        assertThat(cells(fx.rows(table).get(0), "features")).containsEntry("trips", "20fbffffffffffffffff01").hasSize(2);
+        assertThat(cells(fx.rows(table).get(1), "features")).containsEntry("rating", "29182d4454fb210940").hasSize(2);
     }
 
     @Test
@@ -159,7 +165,7 @@ class BigtableFeastLayoutTest {
                 Map.of("score", Value.ofDouble(0.0)), T)), r -> { });
         store.write(global, List.of(new FeatureRow(EntityKey.DUMMY, Map.of("total", Value.ofInt64(1)), T)), r -> { });
         assertThat(fx.rowKeys(project + ".customer-driver")).containsExactly("f3311b0efb5cf5bcbf877390a0cd4b42#fv_compound");
-        assertThat(cells(fx.rows(project + ".customer-driver").get(0))).containsEntry("score", "290000000000000000");
+        assertThat(cells(fx.rows(project + ".customer-driver").get(0), "features")).containsEntry("score", "290000000000000000");
         assertThat(fx.rowKeys(project + ".__dummy")).containsExactly(EntityKeyCodec.entityId(EntityKey.DUMMY) + "#fv_global");
     }
 
@@ -188,10 +194,57 @@ class BigtableFeastLayoutTest {
                 Instant.parse("2024-01-02T00:00:00Z"), Map.of("trips", Value.ofInt64(-5))));
     }
 
-    /** Qualifier to value hex, in qualifier order (the newest cell of each). */
-    static Map<String, String> cells(Row row) {
+    /**
+     * A table Feast created (family {@code features} only) and rows Feast wrote (server timestamps,
+     * no order cell): {@code update} adds Larder's family; Larder's writes then follow NewestWins
+     * against Feast's rows by their {@code event_ts} text (Feast keeps no created time: a Feast row
+     * has none), and replace them whole.
+     */
+    @Test
+    void writesOverRowsFeastWroteFollowNewestWinsByEventTs() {
+        String project = EmulatorFixture.freshProject("feastover");
+        String table = project + ".driver";
+        fx.admin.createTable(com.google.cloud.bigtable.admin.v2.models.CreateTableRequest.of(table)
+                .addFamily("features", GCRules.GCRULES.maxVersions(2)));
+        OnlineStore store = fx.store(project, Map.of());
+        FeatureRow older = new FeatureRow(driver(1001), Map.of("trips", Value.ofInt64(1)), Instant.parse("2024-01-01T00:00:00.5Z"));
+        assertThatThrownBy(() -> store.write(hourly(), List.of(older), r -> { }))
+                .as("Larder's family is missing until update adds it").isInstanceOf(OnlineStoreException.class)
+                .hasMessageContaining("larder apply");
+        assertThat(store.plan(InfraChange.keep(List.of(hourly())))).containsExactly(new PlannedChange(PlannedChange.Action.CREATE,
+                "column family larder in table " + table, "GC rule max 1 versions"));
+        store.update(InfraChange.keep(List.of(hourly())));
+
+        ByteString key = ByteString.copyFromUtf8("f3cfd4a822f245b63975464763babaec#driver_hourly");
+        Instant feastTime = Instant.parse("2024-01-01T00:00:01Z"); // isoformat without a fraction: "…:01+00:00"
+        fx.data.mutateRow(RowMutation.create(TableId.of(table), key, Mutation.createUnsafe()
+                .setCell("features", ByteString.copyFromUtf8("trips"), -1, ByteString.copyFrom(EntityKeyCodec.unhex("2001")))
+                .setCell("features", ByteString.copyFromUtf8("note"), -1, ByteString.copyFrom(EntityKeyCodec.unhex("120568656c6c6f")))
+                .setCell("features", ByteString.copyFromUtf8("event_ts"), -1, ByteString.copyFromUtf8("2024-01-01T00:00:01+00:00"))));
+        OnlineRow feastRow = OnlineRow.of(feastTime, Map.of("trips", Value.ofInt64(1), "note", Value.ofString("hello")));
+        List<String> features = List.of("trips", "note", "conv_rate");
+
+        store.write(hourly(), List.of(older), r -> { });
+        assertThat(store.read(hourly(), List.of(driver(1001)), features).get(0)).as("an older event loses").isEqualTo(feastRow);
+        store.write(hourly(), List.of(new FeatureRow(driver(1001), Map.of("trips", Value.ofInt64(2)), feastTime)), r -> { });
+        assertThat(store.read(hourly(), List.of(driver(1001)), features).get(0))
+                .as("an equal event without created time: a full tie, the stored row stays").isEqualTo(feastRow);
+        store.write(hourly(), List.of(new FeatureRow(driver(1001), Map.of("trips", Value.ofInt64(3)), feastTime.minusNanos(1000), feastTime)), r -> { });
+        assertThat(store.read(hourly(), List.of(driver(1001)), features).get(0))
+                .as("'…:00.999999+00:00' sorts before '…:01+00:00'").isEqualTo(feastRow);
+        store.write(hourly(), List.of(new FeatureRow(driver(1001), Map.of("trips", Value.ofInt64(4)), feastTime, feastTime)), r -> { });
+        assertThat(store.read(hourly(), List.of(driver(1001)), features).get(0))
+                .as("an equal event with a created time replaces the Feast row whole").isEqualTo(OnlineRow.of(feastTime, Map.of("trips", Value.ofInt64(4))));
+        assertThat(cells(fx.rows(table).get(0), "features")).containsOnlyKeys("event_ts", "trips");
+        store.write(hourly(), List.of(new FeatureRow(driver(1001), Map.of("trips", Value.ofInt64(5)), feastTime.plusNanos(1000))), r -> { });
+        assertThat(store.read(hourly(), List.of(driver(1001)), features).get(0).values()).containsExactly(Map.entry("trips", Value.ofInt64(5)));
+        store.teardown(List.of(hourly()));
+    }
+
+    /** Qualifier to value hex of one family, in qualifier order (the newest cell of each). */
+    static Map<String, String> cells(Row row, String family) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (RowCell c : row.getCells()) out.putIfAbsent(c.getQualifier().toStringUtf8(), EntityKeyCodec.hex(c.getValue().toByteArray()));
+        for (RowCell c : row.getCells(family)) out.putIfAbsent(c.getQualifier().toStringUtf8(), EntityKeyCodec.hex(c.getValue().toByteArray()));
         return out;
     }
 }

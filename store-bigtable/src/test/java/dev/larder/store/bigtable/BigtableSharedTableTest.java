@@ -8,10 +8,13 @@ import dev.larder.spi.Field;
 import dev.larder.spi.InfraChange;
 import dev.larder.spi.OnlineRow;
 import dev.larder.spi.OnlineStore;
+import dev.larder.spi.OnlineStoreException;
 import dev.larder.spi.PlannedChange;
+import dev.larder.spi.StoreOptions;
 import dev.larder.spi.Value;
 import dev.larder.spi.ValueType;
 import dev.larder.spi.ViewRead;
+import dev.larder.testing.bigtable.GrpcCallCounter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -120,6 +123,49 @@ class BigtableSharedTableTest {
         store.teardown(List.of(a, b));
     }
 
+    /**
+     * Scans and deletes go a page at a time (issue 13: teardown held every key of a table): with a
+     * 100-key page, 250 rows of one view are deleted from a table of 280, across pages, in more
+     * than one MutateRows call (counted as gRPC calls), and the other view's rows stay; dropping a
+     * view through update pages the same way; the last view's teardown deletes the table.
+     */
+    @Test
+    void teardownAndUpdatePageThroughMoreRowsThanAPage() {
+        String project = EmulatorFixture.freshProject("paged");
+        String table = project + ".driver";
+        try (GrpcCallCounter counter = GrpcCallCounter.start(fx.emulator.port());
+             OnlineStore store = new BigtableOnlineStore(project, BigtableStoreConfig.from(StoreOptions.of("bigtable",
+                     Map.of("project_id", EmulatorFixture.PROJECT_ID, "instance", EmulatorFixture.INSTANCE, "emulator_host", counter.hostPort()))),
+                     java.time.Clock.systemUTC(), 100)) {
+            FeatureView a = view("fv_a", Duration.ZERO, "x");
+            FeatureView b = view("fv_b", Duration.ZERO, "x");
+            FeatureView c = view("fv_c", Duration.ZERO, "x");
+            store.update(InfraChange.keep(List.of(a, b, c)));
+            List<FeatureRow> many = new java.util.ArrayList<>();
+            for (int i = 0; i < 250; i++) many.add(row(i, "x", i, T));
+            store.write(b, many, r -> { });
+            store.write(c, many, r -> { });
+            store.write(a, many.subList(0, 30), r -> { });
+            assertThat(fx.rowKeys(table)).hasSize(530);
+
+            long before = counter.calls();
+            store.teardown(List.of(b));
+            long calls = counter.calls() - before;
+            assertThat(fx.rowKeys(table)).hasSize(280).noneMatch(k -> k.endsWith("#fv_b"));
+            // 1 table lookup, 6 scan pages (530 keys, 100 a page), and the 250 keys of fv_b deleted in
+            // 2 or 3 calls as they fill pages; holding every key first would make it a single call.
+            assertThat(calls).as("the table lookup, the scan pages and more than one delete call").isBetween(1L + 6 + 2, 1L + 6 + 3);
+            List<EntityKey> keys = new java.util.ArrayList<>();
+            for (int i = 0; i < 30; i++) keys.add(driver(i));
+            assertThat(store.read(a, keys, List.of("x"))).allSatisfy(r -> assertThat(r.isPresent()).isTrue());
+
+            store.update(new InfraChange(List.of(a), List.of(c)));
+            assertThat(fx.rowKeys(table)).hasSize(30).allMatch(k -> k.endsWith("#fv_a"));
+            store.teardown(List.of(a));
+            assertThat(fx.tables(project)).isEmpty();
+        }
+    }
+
     @Test
     void aRowNeverMixesFeaturesOfTwoEvents() {
         String project = EmulatorFixture.freshProject("mix");
@@ -198,10 +244,16 @@ class BigtableSharedTableTest {
         String project = EmulatorFixture.freshProject("noapply");
         OnlineStore store = fx.store(project, Map.of());
         assertThatThrownBy(() -> store.read(view("fv", Duration.ZERO, "x"), List.of(driver(1)), List.of("x")))
+                .isInstanceOfSatisfying(OnlineStoreException.class, e -> {
+                    assertThat(e.operation()).isEqualTo(OnlineStoreException.Operation.READ);
+                    assertThat(e.resource()).isEqualTo("table '" + project + ".driver'");
+                    assertThat(e.isRetryable()).as("a missing table needs 'larder apply', not a retry").isFalse();
+                })
                 .hasMessageContaining("table '" + project + ".driver'").hasMessageContaining("larder apply");
     }
 
     private static com.google.bigtable.admin.v2.GcRule rule(String table) {
-        return fx.admin.getTable(table).getColumnFamilies().get(0).getGCRule().toProto();
+        return fx.admin.getTable(table).getColumnFamilies().stream().filter(f -> f.getId().equals("features")).findFirst().orElseThrow()
+                .getGCRule().toProto();
     }
 }

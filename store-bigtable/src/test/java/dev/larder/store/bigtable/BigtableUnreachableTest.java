@@ -6,6 +6,7 @@ import dev.larder.spi.FeatureView;
 import dev.larder.spi.Field;
 import dev.larder.spi.InfraChange;
 import dev.larder.spi.OnlineStore;
+import dev.larder.spi.OnlineStoreException;
 import dev.larder.spi.StoreContext;
 import dev.larder.spi.StoreOptions;
 import dev.larder.spi.Value;
@@ -24,6 +25,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 
+import static dev.larder.spi.OnlineStoreException.Operation.PLAN;
+import static dev.larder.spi.OnlineStoreException.Operation.READ;
+import static dev.larder.spi.OnlineStoreException.Operation.UPDATE;
+import static dev.larder.spi.OnlineStoreException.Operation.WRITE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -41,10 +46,15 @@ class BigtableUnreachableTest {
                 Map.of("instance", "i", "emulator_host", "127.0.0.1:" + port, "request_timeout", "2s"))));
     }
 
-    private static void failsWithinTimeout(Runnable op, int port) {
+    private static void failsWithinTimeout(Runnable op, OnlineStoreException.Operation operation, int port) {
         long start = System.nanoTime();
         assertThatThrownBy(op::run)
-                .isInstanceOf(BigtableOnlineStore.BigtableStoreException.class)
+                .isInstanceOfSatisfying(OnlineStoreException.class, e -> {
+                    assertThat(e.storeType()).isEqualTo("bigtable");
+                    assertThat(e.operation()).isEqualTo(operation);
+                    assertThat(e.isRetryable()).as("an unreachable server may come back").isTrue();
+                    assertThat(e.resource()).isEqualTo("table 'demo.driver_id'");
+                })
                 .hasMessageContaining("the Bigtable emulator at 127.0.0.1:" + port)
                 .hasMessageContaining("request_timeout 2s");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT.plus(SLACK));
@@ -54,9 +64,9 @@ class BigtableUnreachableTest {
     void nothingListening() {
         int port = FreePorts.find();
         try (OnlineStore store = store(port)) {
-            failsWithinTimeout(() -> store.read(VIEW, List.of(KEY), List.of("x")), port);
-            failsWithinTimeout(() -> store.write(VIEW, List.of(new FeatureRow(KEY, Map.of("x", Value.ofInt64(1)), java.time.Instant.EPOCH)), r -> { }), port);
-            failsWithinTimeout(() -> store.update(InfraChange.keep(List.of(VIEW))), port);
+            failsWithinTimeout(() -> store.read(VIEW, List.of(KEY), List.of("x")), READ, port);
+            failsWithinTimeout(() -> store.write(VIEW, List.of(new FeatureRow(KEY, Map.of("x", Value.ofInt64(1)), java.time.Instant.EPOCH)), r -> { }), WRITE, port);
+            failsWithinTimeout(() -> store.update(InfraChange.keep(List.of(VIEW))), UPDATE, port);
         }
     }
 
@@ -81,15 +91,15 @@ class BigtableUnreachableTest {
             acceptor.start();
             int port = silent.getLocalPort();
             try (OnlineStore store = store(port)) {
-                failsWithinTimeout(() -> store.read(VIEW, List.of(KEY), List.of("x")), port);
+                failsWithinTimeout(() -> store.read(VIEW, List.of(KEY), List.of("x")), READ, port);
                 failsWithinTimeout(() -> {
                     try {
                         store.readAsync(VIEW, List.of(KEY), List.of("x")).join();
                     } catch (CompletionException e) {
                         throw (RuntimeException) e.getCause();
                     }
-                }, port);
-                failsWithinTimeout(() -> store.plan(InfraChange.keep(List.of(VIEW))), port);
+                }, READ, port);
+                failsWithinTimeout(() -> store.plan(InfraChange.keep(List.of(VIEW))), PLAN, port);
             }
         } finally {
             synchronized (accepted) {

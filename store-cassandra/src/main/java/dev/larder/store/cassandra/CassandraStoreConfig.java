@@ -19,22 +19,27 @@ import java.util.regex.Pattern;
  * @param protocolVersion   CQL native protocol version, 4 or 5; empty to negotiate (default)
  * @param requestTimeout    how long one request may take before it fails (default 10 s, the Python driver's default Feast uses)
  * @param localDc           {@code load_balancing.local_dc}: the data center whose nodes serve requests (default {@code datacenter1})
- * @param readConcurrency   partition reads in flight per read call (default 100)
+ * @param readConcurrency   partition reads in flight per read call, as queries of {@code read_batch_size} keys (default 100)
  * @param writeConcurrency  partition batches in flight per write call (default 100)
  * @param createKeyspace    whether {@code update} creates the keyspace when missing (default false, like Feast)
  * @param replicationFactor replicas in {@code local_dc} of a keyspace {@code update} creates (NetworkTopologyStrategy; default 3)
  * @param keyTtlSeconds     cells written expire this many seconds after the write ({@code USING TTL}); 0 = never (default)
+ * @param readBatchSize     entity keys per read query ({@code entity_key IN ?}), for reads and the read before a write (default 20)
+ * @param writeTimestamp    how cells' write timestamps are chosen (default {@link WriteTimestamp#NOW}, safe beside Feast's writers)
  */
 public record CassandraStoreConfig(List<String> hosts, int port, String keyspace, Optional<String> username, Optional<Secret> password,
                                    Optional<Integer> protocolVersion, Duration requestTimeout, String localDc,
                                    int readConcurrency, int writeConcurrency, boolean createKeyspace, int replicationFactor,
-                                   int keyTtlSeconds) {
+                                   int keyTtlSeconds, int readBatchSize, WriteTimestamp writeTimestamp) {
     public static final int DEFAULT_PORT = 9042;
     public static final String DEFAULT_KEYSPACE = "feast_keyspace";
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
     public static final String DEFAULT_LOCAL_DC = "datacenter1";
     public static final int DEFAULT_CONCURRENCY = 100;
     public static final int DEFAULT_REPLICATION_FACTOR = 3;
+    public static final int DEFAULT_READ_BATCH_SIZE = 20;
+    /** A multi-partition IN fans out from one coordinator: keep each query's share of the cluster modest. */
+    public static final int MAX_READ_BATCH_SIZE = 1000;
     /** Cassandra's maximum TTL: 20 years. */
     public static final int MAX_TTL_SECONDS = 630_720_000;
     /** Feast's accepted policy names; the Java driver's default policy is both token- and DC-aware. */
@@ -86,9 +91,11 @@ public record CassandraStoreConfig(List<String> hosts, int port, String keyspace
         boolean createKeyspace = options.bool("create_keyspace", false);
         int rf = options.integer("replication_factor", DEFAULT_REPLICATION_FACTOR, 1, 100);
         int ttl = options.integer("key_ttl_seconds", 0, 0, MAX_TTL_SECONDS);
+        int readBatchSize = options.integer("read_batch_size", DEFAULT_READ_BATCH_SIZE, 1, MAX_READ_BATCH_SIZE);
+        WriteTimestamp writeTimestamp = WriteTimestamp.from(options.choice("write_timestamp", WriteTimestamp.NOW.option(), WriteTimestamp.options()));
         options.validate();
         return new CassandraStoreConfig(hosts, port, keyspace, username, password, protocol, timeout, localDc,
-                readConcurrency, writeConcurrency, createKeyspace, rf, ttl);
+                readConcurrency, writeConcurrency, createKeyspace, rf, ttl, readBatchSize, writeTimestamp);
     }
 
     /** Never shows the password. */
@@ -98,6 +105,6 @@ public record CassandraStoreConfig(List<String> hosts, int port, String keyspace
                 + ", password=" + (password.isPresent() ? "****" : "(none)") + ", protocolVersion=" + protocolVersion.map(String::valueOf).orElse("negotiated")
                 + ", requestTimeout=" + requestTimeout + ", localDc=" + localDc + ", readConcurrency=" + readConcurrency
                 + ", writeConcurrency=" + writeConcurrency + ", createKeyspace=" + createKeyspace + ", replicationFactor=" + replicationFactor
-                + ", keyTtlSeconds=" + keyTtlSeconds + "}";
+                + ", keyTtlSeconds=" + keyTtlSeconds + ", readBatchSize=" + readBatchSize + ", writeTimestamp=" + writeTimestamp.option() + "}";
     }
 }

@@ -2,6 +2,7 @@ package dev.larder.store.cassandra;
 
 import dev.larder.spi.InfraChange;
 import dev.larder.spi.OnlineStore;
+import dev.larder.spi.OnlineStoreException;
 import dev.larder.spi.StoreContext;
 import dev.larder.spi.StoreOptions;
 import dev.larder.testing.cassandra.CassandraNode;
@@ -26,8 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * A node of its own that stops answering, then stops: reads and writes fail within
- * {@code request_timeout} with a clear message, and a new store cannot connect with one clear line.
+ * A node of its own, with password authentication: a wrong password fails with one clear line that
+ * shows nothing of the password; then the node stops answering, then stops: reads and writes fail
+ * within {@code request_timeout} with a clear message, and a new store cannot connect with one clear line.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CassandraFaultTest {
@@ -44,16 +46,22 @@ class CassandraFaultTest {
         o.put("hosts", List.of(node.host()));
         o.put("port", node.cqlPort());
         o.put("request_timeout", "2s");
+        o.put("username", CassandraNode.SUPERUSER);
+        o.put("password", CassandraNode.SUPERUSER);
         return o;
     }
 
     static OnlineStore newStore() {
-        return new CassandraStoreProvider().create(new StoreContext("fault", Path.of("."), StoreOptions.of("cassandra", options())));
+        return newStore(options());
+    }
+
+    static OnlineStore newStore(Map<String, Object> options) {
+        return new CassandraStoreProvider().create(new StoreContext("fault", Path.of("."), StoreOptions.of("cassandra", options)));
     }
 
     @BeforeAll
     static void startNode() {
-        node = CassandraNode.start();
+        node = CassandraNode.startWithPasswordAuthentication();
         store = newStore();
         store.update(InfraChange.keep(List.of(VIEW)));
         store.write(VIEW, List.of(driverRow(1, 1, T0)), r -> { });
@@ -78,20 +86,37 @@ class CassandraFaultTest {
     }
 
     @Test
+    @Order(0)
+    void aWrongPasswordFailsWithoutShowingIt() {
+        Map<String, Object> o = options();
+        o.put("password", SecretText.PASSWORD);
+        SecretText.Captured<Throwable> login = SecretText.capturingStandardStreams(() -> catchThrowable(() -> newStore(o).close()));
+        assertThat(login.result()).isInstanceOf(OnlineStoreException.class).hasMessageNotContaining("\n")
+                .hasMessageStartingWith("cassandra store: connect of 127.0.0.1:" + node.cqlPort())
+                .hasMessageContaining("Provided username cassandra and/or password are incorrect");
+        OnlineStoreException e = (OnlineStoreException) login.result();
+        assertThat(e.operation()).isEqualTo(OnlineStoreException.Operation.CONNECT);
+        assertThat(e.isRetryable()).as("a refused login needs a person").isFalse();
+        SecretText.assertNoSecret(e, login.output());
+    }
+
+    @Test
     @Order(1)
     void anUnresponsiveNodeFailsReadsAndWritesAtTheRequestTimeout() {
         node.signal("STOP");
         try {
             Throwable read = timed(() -> store.read(VIEW, List.of(driver(1)), List.of("trips")), REQUEST_TIMEOUT);
-            assertThat(read).isInstanceOf(IllegalStateException.class).hasMessageNotContaining("\n")
-                    .hasMessageContaining("Cassandra store 127.0.0.1:" + node.cqlPort())
-                    .hasMessageContaining("cannot read 1 keys of feature view 'fv_fault' from table \"larder_tck\".\"fault_fv_fault\"")
-                    .hasMessageContaining("no answer within request_timeout");
+            assertThat(read).isInstanceOf(OnlineStoreException.class).hasMessageNotContaining("\n")
+                    .hasMessageStartingWith("cassandra store: read of table \"larder_tck\".\"fault_fv_fault\" on 127.0.0.1:" + node.cqlPort()
+                            + " (keyspace larder_tck) failed: 1 keys of feature view 'fv_fault': no answer within request_timeout");
+            assertThat(((OnlineStoreException) read).isRetryable()).isTrue();
             Throwable write = timed(() -> store.write(VIEW, List.of(driverRow(2, 1, T0)), r -> { }), REQUEST_TIMEOUT);
-            assertThat(write).isInstanceOf(IllegalStateException.class).hasMessageNotContaining("\n")
-                    .hasMessageContaining("cannot write 1 rows of feature view 'fv_fault'")
-                    .hasMessageContaining("no answer within request_timeout")
-                    .hasMessageContaining("(0 of 1 rows were written)");
+            assertThat(write).isInstanceOf(OnlineStoreException.class).hasMessageNotContaining("\n")
+                    .hasMessageContaining("cassandra store: write of table \"larder_tck\".\"fault_fv_fault\"")
+                    .hasMessageContaining("reading the stored rows of 1 keys of feature view 'fv_fault' before writing")
+                    .hasMessageContaining("no answer within request_timeout");
+            assertThat(((OnlineStoreException) write).operation()).isEqualTo(OnlineStoreException.Operation.WRITE);
+            assertThat(((OnlineStoreException) write).isRetryable()).isTrue();
         } finally {
             node.signal("CONT");
         }
@@ -102,14 +127,15 @@ class CassandraFaultTest {
     void aStoppedNodeFailsReadsWithinTheRequestTimeoutAndNewStoresCannotConnect() {
         node.stop();
         Throwable read = timed(() -> store.read(VIEW, List.of(driver(1)), List.of("trips")), REQUEST_TIMEOUT);
-        assertThat(read).isInstanceOf(IllegalStateException.class).hasMessageNotContaining("\n")
-                .hasMessageContaining("Cassandra store 127.0.0.1:" + node.cqlPort())
-                .hasMessageContaining("cannot read 1 keys of feature view 'fv_fault'");
+        assertThat(read).isInstanceOf(OnlineStoreException.class).hasMessageNotContaining("\n")
+                .hasMessageContaining("on 127.0.0.1:" + node.cqlPort())
+                .hasMessageContaining("1 keys of feature view 'fv_fault'");
+        assertThat(((OnlineStoreException) read).isRetryable()).isTrue();
         Throwable async = timed(() -> store.readAsync(VIEW, List.of(driver(1), driver(2)), List.of("trips")).join(), REQUEST_TIMEOUT);
         assertThat(async).hasRootCauseInstanceOf(com.datastax.oss.driver.api.core.DriverException.class)
-                .hasMessageContaining("cannot read 2 keys of feature view 'fv_fault'");
+                .hasMessageContaining("2 keys of feature view 'fv_fault'");
         Throwable connect = catchThrowable(CassandraFaultTest::newStore);
-        assertThat(connect).isInstanceOf(IllegalStateException.class).hasMessageNotContaining("\n")
-                .hasMessageStartingWith("Cassandra store 127.0.0.1:" + node.cqlPort() + " (keyspace larder_tck): cannot connect (online_store.hosts and port)");
+        assertThat(connect).isInstanceOf(OnlineStoreException.class).hasMessageNotContaining("\n")
+                .hasMessageStartingWith("cassandra store: connect of 127.0.0.1:" + node.cqlPort() + " (keyspace larder_tck) failed: cannot connect (online_store.hosts and port)");
     }
 }

@@ -1,6 +1,8 @@
 package dev.larder.store.cassandra;
 
+import dev.larder.spi.Capability;
 import dev.larder.spi.ConfigException;
+import dev.larder.spi.OnlineStoreException;
 import dev.larder.spi.StoreContext;
 import dev.larder.spi.StoreOptions;
 import dev.larder.testing.FreePorts;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -44,6 +47,8 @@ class CassandraStoreConfigTest {
         assertThat(c.createKeyspace()).isFalse();
         assertThat(c.replicationFactor()).isEqualTo(3);
         assertThat(c.keyTtlSeconds()).isZero();
+        assertThat(c.readBatchSize()).isEqualTo(20);
+        assertThat(c.writeTimestamp()).as("safe beside Feast's writers").isEqualTo(WriteTimestamp.NOW);
     }
 
     @Test
@@ -63,6 +68,8 @@ class CassandraStoreConfigTest {
         m.put("create_keyspace", true);
         m.put("replication_factor", 5);
         m.put("key_ttl_seconds", 86400);
+        m.put("read_batch_size", 250);
+        m.put("write_timestamp", "event_time");
         CassandraStoreConfig c = parse(m);
         assertThat(c.hosts()).containsExactly("cass-1.example.com", "10.0.0.7:9142");
         assertThat(c.port()).isEqualTo(19042);
@@ -77,6 +84,8 @@ class CassandraStoreConfigTest {
         assertThat(c.createKeyspace()).isTrue();
         assertThat(c.replicationFactor()).isEqualTo(5);
         assertThat(c.keyTtlSeconds()).isEqualTo(86400);
+        assertThat(c.readBatchSize()).isEqualTo(250);
+        assertThat(c.writeTimestamp()).isEqualTo(WriteTimestamp.EVENT_TIME);
         assertThat(c.toString()).doesNotContain("s3cret-pw").contains("password=****");
         assertThat(CassandraSessions.describe(c)).isEqualTo("cass-1.example.com:19042,10.0.0.7:9142 (keyspace features_eu)");
     }
@@ -121,13 +130,17 @@ class CassandraStoreConfigTest {
         m.put("key_ttl_seconds", -1);
         m.put("create_keyspace", "perhaps");
         m.put("load_balancing", Map.of("load_balancing_policy", "RoundRobinPolicy"));
+        m.put("read_batch_size", 5000);
+        m.put("write_timestamp", "server");
         ConfigException e = (ConfigException) org.assertj.core.api.Assertions.catchThrowable(() -> parse(m));
         assertThat(e).isNotNull();
-        assertThat(e.problems()).hasSize(11).allSatisfy(p -> assertThat(p).doesNotContain("\n").startsWith("in-memory configuration: online_store."));
+        assertThat(e.problems()).hasSize(13).allSatisfy(p -> assertThat(p).doesNotContain("\n").startsWith("in-memory configuration: online_store."));
         assertThat(e.getMessage()).contains("online_store.hosts: is required", "online_store.port: '70000'", "online_store.keyspace: 'bad-name'",
                 "online_store.protocol_version: '3'", "online_store.request_timeout: 'soon'", "online_store.read_concurrency: '0'",
                 "online_store.write_concurrency: 'many'", "online_store.replication_factor: '0'", "online_store.key_ttl_seconds: '-1'",
-                "online_store.create_keyspace: 'perhaps'", "online_store.load_balancing.load_balancing_policy: 'RoundRobinPolicy'");
+                "online_store.create_keyspace: 'perhaps'", "online_store.load_balancing.load_balancing_policy: 'RoundRobinPolicy'",
+                "online_store.read_batch_size: '5000' is not valid; out of range (allowed: 1 to 1000)",
+                "online_store.write_timestamp: 'server' is not valid; expected one of [now, event_time]");
     }
 
     @Test
@@ -146,6 +159,28 @@ class CassandraStoreConfigTest {
         ok.put("password", "hunter2-secret");
         assertThat(parse(ok).toString()).doesNotContain("hunter2-secret");
         assertThat(StoreOptions.of("cassandra", ok).toString()).doesNotContain("hunter2-secret");
+    }
+
+    @Test
+    void capabilitiesFollowTheOptions() {
+        CassandraStoreProvider provider = new CassandraStoreProvider();
+        assertThat(provider.sensitiveOptions()).containsExactly("password");
+        assertThat(provider.capabilities().get(Capability.CONCURRENT_WRITES_SAME_KEY)).hasToString("with `write_timestamp` set to event_time");
+        assertThat(provider.capabilities().get(Capability.DELETE_EXPIRED_DATA)).hasToString("with `key_ttl_seconds` > 0");
+        assertThat(provider.capabilities().get(Capability.BATCHED_READ)).hasToString("yes");
+        assertThat(provider.capabilities()).doesNotContainKey(Capability.MULTI_VIEW_READ);
+
+        Set<Capability> byDefault = CassandraStoreProvider.capabilities(parse(base()));
+        assertThat(byDefault).contains(Capability.WRITE, Capability.BATCHED_READ, Capability.ASYNC_READ)
+                .doesNotContain(Capability.CONCURRENT_WRITES_SAME_KEY, Capability.DELETE_EXPIRED_DATA);
+        Map<String, Object> eventTime = base();
+        eventTime.put("write_timestamp", "event_time");
+        assertThat(CassandraStoreProvider.capabilities(parse(eventTime))).contains(Capability.CONCURRENT_WRITES_SAME_KEY)
+                .doesNotContain(Capability.DELETE_EXPIRED_DATA);
+        Map<String, Object> ttl = base();
+        ttl.put("key_ttl_seconds", 60);
+        assertThat(CassandraStoreProvider.capabilities(parse(ttl))).contains(Capability.DELETE_EXPIRED_DATA)
+                .doesNotContain(Capability.CONCURRENT_WRITES_SAME_KEY);
     }
 
     // ------------------------------------------------------------------- against the server
@@ -168,7 +203,7 @@ class CassandraStoreConfigTest {
         m.put("load_balancing", Map.of("local_dc", "dc-mars"));
         Throwable e = create(m);
         assertThat(e).isInstanceOf(ConfigException.class).hasMessageNotContaining("\n")
-                .hasMessageContaining("online_store.load_balancing.local_dc: 'dc-mars' is not a data center of the Cassandra cluster at 127.0.0.1:"
+                .hasMessageStartingWith("in-memory configuration: online_store.load_balancing.local_dc: 'dc-mars' is not a data center of the Cassandra cluster at 127.0.0.1:"
                         + CassandraNode.shared().cqlPort())
                 .hasMessageContaining("its data centers are [datacenter1]");
     }
@@ -182,9 +217,13 @@ class CassandraStoreConfigTest {
         m.put("password", "hunter2-secret");
         m.put("username", "larder");
         Throwable e = create(m);
-        assertThat(e).isInstanceOf(IllegalStateException.class).hasMessageNotContaining("\n").hasMessageNotContaining("hunter2-secret")
-                .hasMessageStartingWith("Cassandra store 127.0.0.1:" + closedPort + " (keyspace larder_tck): cannot connect (online_store.hosts and port)")
+        assertThat(e).isInstanceOf(OnlineStoreException.class).hasMessageNotContaining("\n").hasMessageNotContaining("hunter2-secret")
+                .hasMessageStartingWith("cassandra store: connect of 127.0.0.1:" + closedPort + " (keyspace larder_tck) failed: cannot connect (online_store.hosts and port)")
                 .hasMessageContaining("Connection refused");
+        OnlineStoreException failure = (OnlineStoreException) e;
+        assertThat(failure.operation()).isEqualTo(OnlineStoreException.Operation.CONNECT);
+        assertThat(failure.storeType()).isEqualTo("cassandra");
+        assertThat(failure.isRetryable()).as("a node that is down may come up").isTrue();
     }
 
     @Test
@@ -193,7 +232,12 @@ class CassandraStoreConfigTest {
         m.put("hosts", List.of("no-such-node.invalid"));
         Throwable e = create(m);
         assertThat(e).isInstanceOf(ConfigException.class).hasMessageNotContaining("\n")
-                .hasMessage("online_store.hosts: 'no-such-node.invalid' cannot be resolved (unknown host); give a host name or address of a Cassandra node");
+                .hasMessage("in-memory configuration: online_store.hosts: 'no-such-node.invalid' cannot be resolved (unknown host); give a host name or address of a Cassandra node");
+        // From a repository, the message names the file (issue 21: config errors name the file and key).
+        Throwable fromFile = org.assertj.core.api.Assertions.catchThrowable(() -> new CassandraStoreProvider().create(new StoreContext("cfg", Path.of("."),
+                StoreOptions.of("repo/feature_store.yaml", "cassandra", m))));
+        assertThat(fromFile).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("repo/feature_store.yaml: online_store.hosts: 'no-such-node.invalid' cannot be resolved");
     }
 
     @Test
@@ -203,8 +247,10 @@ class CassandraStoreConfigTest {
         m.put("create_keyspace", false);
         try (var store = new CassandraStoreProvider().create(new StoreContext("cfg", Path.of("."), StoreOptions.of("cassandra", m)))) {
             assertThatThrownBy(() -> store.update(dev.larder.spi.InfraChange.keep(List.of(dev.larder.tck.TestData.driverView("fv")))))
-                    .isInstanceOf(IllegalStateException.class).hasMessageNotContaining("\n")
-                    .hasMessageContaining("keyspace 'larder_absent' does not exist").hasMessageContaining("create_keyspace: true");
+                    .isInstanceOf(OnlineStoreException.class).hasMessageNotContaining("\n")
+                    .hasMessageContaining("keyspace 'larder_absent' does not exist").hasMessageContaining("create_keyspace: true")
+                    .satisfies(e -> assertThat(((OnlineStoreException) e).operation()).isEqualTo(OnlineStoreException.Operation.UPDATE))
+                    .satisfies(e -> assertThat(((OnlineStoreException) e).isRetryable()).as("needs a person").isFalse());
         }
     }
 }

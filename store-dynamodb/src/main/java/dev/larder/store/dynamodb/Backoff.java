@@ -5,6 +5,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 /**
  * Exponential backoff with full jitter (AWS's recommendation for UnprocessedKeys / UnprocessedItems):
@@ -42,5 +44,36 @@ record Backoff(Duration base, Duration cap, Duration limit) {
     static CompletableFuture<Void> after(Duration wait) {
         Executor timer = CompletableFuture.delayedExecutor(wait.toNanos(), TimeUnit.NANOSECONDS);
         return CompletableFuture.runAsync(() -> { }, timer);
+    }
+
+    /**
+     * Sends {@code first}, then what each response leaves unprocessed (BatchGetItem's
+     * UnprocessedKeys, BatchWriteItem's UnprocessedItems), waiting {@link #delay} before each
+     * resend, until nothing is left or the next resend would start past {@link #limit} from now.
+     *
+     * @param send     sends a request; completes with what is left of it, null when nothing
+     * @param size     how many keys or items a leftover request holds, for the failure
+     * @param total    how many the first request held
+     * @param what     what is left, for the failure: "keys of a BatchGetItem (UnprocessedKeys)"
+     * @param why      the likely reason, for the failure
+     * @return fails with {@link DynamoDBErrors.Unprocessed} past the limit
+     */
+    <T> CompletableFuture<Void> untilDone(T first, Function<T, CompletableFuture<T>> send, ToIntFunction<T> size, int total,
+                                          String what, String why) {
+        return resend(first, send, size, total, what, why, deadlineFromNow(), 0);
+    }
+
+    private <T> CompletableFuture<Void> resend(T request, Function<T, CompletableFuture<T>> send, ToIntFunction<T> size, int total,
+                                               String what, String why, long deadline, int retry) {
+        return send.apply(request).thenCompose(left -> {
+            if (left == null) return CompletableFuture.completedFuture(null);
+            Duration wait = delay(retry);
+            if (expired(deadline, wait)) {
+                return CompletableFuture.failedFuture(new DynamoDBErrors.Unprocessed(size.applyAsInt(left) + " of " + total + " " + what
+                        + " were still unprocessed after retrying for "
+                        + (limit.toSeconds() > 0 ? limit.toSeconds() + " s" : limit.toMillis() + " ms") + " (unprocessed_retry_timeout); " + why));
+            }
+            return after(wait).thenCompose(x -> resend(left, send, size, total, what, why, deadline, retry + 1));
+        });
     }
 }

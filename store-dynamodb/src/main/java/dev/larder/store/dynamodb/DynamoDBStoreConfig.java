@@ -48,6 +48,10 @@ public record DynamoDBStoreConfig(String region, URI endpointUrl, String tableNa
         java.util.Objects.requireNonNull(region, "region");
         java.util.Objects.requireNonNull(tableNameTemplate, "tableNameTemplate");
         tags = Map.copyOf(tags);
+        if (endpointUrl != null && (endpointUrl.getRawUserInfo() != null || endpointUrl.getRawQuery() != null || endpointUrl.getRawFragment() != null)) {
+            // Not echoed: user info or a query may be a secret.
+            throw new IllegalArgumentException("endpoint_url must not carry user info, a query or a fragment");
+        }
         if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) throw new IllegalArgumentException("batch_size " + batchSize + " is out of range (allowed: 1 to 100)");
         if (maxReadWorkers < 1 || maxWriteWorkers < 1 || maxPoolConnections < 1 || totalMaxRetryAttempts < 1) {
             throw new IllegalArgumentException("max_read_workers, max_write_workers, max_pool_connections and total_max_retry_attempts must be at least 1");
@@ -75,18 +79,7 @@ public record DynamoDBStoreConfig(String region, URI endpointUrl, String tableNa
         int writeWorkers = options.integer("max_write_workers", 25, 1, Integer.MAX_VALUE);
         Duration unprocessed = positive(options, "unprocessed_retry_timeout", Duration.ofSeconds(60));
 
-        URI endpointUri = null;
-        if (endpoint != null) {
-            try {
-                endpointUri = new URI(endpoint.trim());
-                if (!("http".equals(endpointUri.getScheme()) || "https".equals(endpointUri.getScheme())) || endpointUri.getHost() == null) {
-                    options.problem("endpoint_url", "'" + endpoint + "' is not valid; expected an http:// or https:// URL such as http://127.0.0.1:8000");
-                    endpointUri = null;
-                }
-            } catch (URISyntaxException e) {
-                options.problem("endpoint_url", "'" + endpoint + "' is not valid; expected an http:// or https:// URL such as http://127.0.0.1:8000");
-            }
-        }
+        URI endpointUri = endpoint == null ? null : endpoint(options, endpoint.trim());
         if (region == null || region.isBlank()) {
             if (endpoint == null) {
                 options.problem("region", "is required for the dynamodb store (e.g. region: us-east-1) unless endpoint_url is set");
@@ -97,6 +90,36 @@ public record DynamoDBStoreConfig(String region, URI endpointUrl, String tableNa
         options.validate();
         return new DynamoDBStoreConfig(region.trim(), endpointUri, template, batchSize, readWorkers, consistent, tags, sessionAuth, pool,
                 connect, read, attempts, conditional, writeWorkers, unprocessed);
+    }
+
+    private static final String ENDPOINT_EXAMPLE = "expected an http:// or https:// URL such as http://127.0.0.1:8000";
+
+    /**
+     * The endpoint, or null with a problem recorded. A URL can carry a secret (user info, a token in
+     * the query): such a value is refused and never shown; DynamoDB requests are signed with
+     * credentials from the AWS SDK's default chain, never with credentials in the URL.
+     */
+    private static URI endpoint(StoreOptions options, String text) {
+        String shown = text.indexOf('@') < 0 && text.indexOf('?') < 0 && text.indexOf('#') < 0
+                ? "'" + text + "'" : "(value hidden: it may carry credentials)";
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            options.problem("endpoint_url", shown + " is not valid; " + ENDPOINT_EXAMPLE);
+            return null;
+        }
+        if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            options.problem("endpoint_url", "(value hidden) is not valid: it carries user info (user:password@), a query or a fragment;"
+                    + " DynamoDB requests are signed with credentials from the AWS SDK's default chain, not with credentials in the URL; "
+                    + ENDPOINT_EXAMPLE);
+            return null;
+        }
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+            options.problem("endpoint_url", shown + " is not valid; " + ENDPOINT_EXAMPLE);
+            return null;
+        }
+        return uri;
     }
 
     private static Duration positive(StoreOptions options, String key, Duration defaultValue) {
@@ -129,7 +152,7 @@ public record DynamoDBStoreConfig(String region, URI endpointUrl, String tableNa
         return tableNameTemplate.replace("{project}", project).replace("{table_name}", viewName);
     }
 
-    /** Where the store sends requests, for messages. */
+    /** Where the store sends requests, for messages: the endpoint (never with user info, see {@link #from}) or the region. */
     public String target() {
         return endpointUrl != null ? endpointUrl.toString() : "DynamoDB in " + region;
     }

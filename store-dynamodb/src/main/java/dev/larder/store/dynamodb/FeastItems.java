@@ -18,12 +18,17 @@ import java.util.Map;
 /**
  * Feast's DynamoDB item: {@code entity_id} (S, the murmur3 id of the serialized entity key),
  * {@code event_ts} (S, Python's {@code str()} of the aware UTC event time) and {@code values}
- * (M, feature name to B, the serialized {@code feast.types.Value}). Feast stores no created time.
+ * (M, feature name to B, the serialized {@code feast.types.Value}). Feast stores no created time;
+ * Larder adds {@code created_ts} (S, the same text form) when a row has one, so the newest-wins
+ * rule can break event-time ties: Feast's readers pick {@code entity_id}, {@code event_ts} and
+ * {@code values} by name and never look at other attributes, and an item without it (Feast's own)
+ * counts as having no created time.
  */
 final class FeastItems {
     static final String ENTITY_ID = "entity_id";
     static final String EVENT_TS = "event_ts";
     static final String VALUES = "values";
+    static final String CREATED_TS = "created_ts";
 
     /** DynamoDB's item size limit: 400 KB. */
     static final int MAX_ITEM_BYTES = 400 * 1024;
@@ -40,11 +45,35 @@ final class FeastItems {
         for (Map.Entry<String, Value> f : row.values().entrySet()) {
             values.put(f.getKey(), AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(ValueCodec.encode(f.getValue()))));
         }
-        Map<String, AttributeValue> item = new HashMap<>(4);
+        Map<String, AttributeValue> item = new HashMap<>(6);
         item.put(ENTITY_ID, AttributeValue.fromS(entityId));
         item.put(EVENT_TS, AttributeValue.fromS(Timestamps.pythonStr(row.eventTime())));
+        if (row.createdTime() != null) {
+            item.put(CREATED_TS, AttributeValue.fromS(Timestamps.pythonStr(row.createdTime())));
+        }
         item.put(VALUES, AttributeValue.fromM(values));
         return item;
+    }
+
+    /** The stored event time of an item (fetched with at least {@code event_ts}). */
+    static Instant eventTime(Map<String, AttributeValue> item, String table) {
+        AttributeValue ts = item.get(EVENT_TS);
+        if (ts == null || ts.s() == null) {
+            throw new IllegalStateException("DynamoDB table '" + table + "': item " + idOf(item)
+                    + " has no text attribute event_ts; it was not written in Feast's layout");
+        }
+        return Timestamps.parsePython(ts.s());
+    }
+
+    private static String idOf(Map<String, AttributeValue> item) {
+        AttributeValue id = item.get(ENTITY_ID);
+        return id == null ? "(without entity_id)" : id.s();
+    }
+
+    /** The stored created time of an item, or null when it has none (Feast writes none). */
+    static Instant createdTime(Map<String, AttributeValue> item) {
+        AttributeValue ts = item.get(CREATED_TS);
+        return ts == null || ts.s() == null ? null : Timestamps.parsePython(ts.s());
     }
 
     /**
@@ -81,21 +110,16 @@ final class FeastItems {
      * @param features the requested feature names; the item may hold others (when the read fetched the whole map)
      */
     static OnlineRow row(Map<String, AttributeValue> item, Collection<String> features, String table) {
-        AttributeValue ts = item.get(EVENT_TS);
-        if (ts == null || ts.s() == null) {
-            throw new IllegalStateException("DynamoDB table '" + table + "': item " + item.get(ENTITY_ID)
-                    + " has no text attribute event_ts; it was not written in Feast's layout");
-        }
-        Instant eventTime = Timestamps.parsePython(ts.s());
+        Instant eventTime = eventTime(item, table);
         AttributeValue values = item.get(VALUES);
-        Map<String, Value> out = new HashMap<>();
+        Map<String, Value> out = new HashMap<>(features.size() * 4 / 3 + 1); // no resizing while filling
         if (values != null && values.hasM()) {
             Map<String, AttributeValue> m = values.m();
             for (String f : features) {
                 AttributeValue b = m.get(f);
                 if (b == null) continue;
                 if (b.b() == null) {
-                    throw new IllegalStateException("DynamoDB table '" + table + "': feature '" + f + "' of item " + item.get(ENTITY_ID).s()
+                    throw new IllegalStateException("DynamoDB table '" + table + "': feature '" + f + "' of item " + idOf(item)
                             + " is not binary; Feast's layout stores serialized Values as B");
                 }
                 out.put(f, ValueCodec.decode(b.b().asByteArrayUnsafe()));

@@ -6,6 +6,7 @@ import dev.larder.spi.FeatureView;
 import dev.larder.spi.Field;
 import dev.larder.spi.InfraChange;
 import dev.larder.spi.OnlineRow;
+import dev.larder.spi.OnlineStoreException;
 import dev.larder.spi.StoreOptions;
 import dev.larder.spi.Value;
 import dev.larder.spi.ValueType;
@@ -191,11 +192,16 @@ class DynamoDBBatchReadTest {
         for (int i = 0; i < BLOB_COUNT; i++) keys.add(blob(i));
         try (DynamoDBOnlineStore s = store(Map.of("unprocessed_retry_timeout", "1ms"))) {
             assertThatThrownBy(() -> s.read(BLOBS, keys, List.of("payload")))
-                    .isInstanceOf(DynamoDBStoreException.class)
+                    .isInstanceOfSatisfying(OnlineStoreException.class, e -> {
+                        assertThat(e.operation()).isEqualTo(OnlineStoreException.Operation.READ);
+                        assertThat(e.storeType()).isEqualTo("dynamodb");
+                        assertThat(e.resource()).isEqualTo(PROJECT + ".blobs");
+                        assertThat(e.isRetryable()).as("throttling passes").isTrue();
+                    })
                     .hasMessageContaining(SERVER.endpoint())
                     .hasMessageContaining("view 'blobs'")
                     .hasMessageContaining("of " + BLOB_COUNT + " keys")
-                    .hasMessageMatching("(?s).*: [1-9][0-9]* of " + BLOB_COUNT + " keys of a BatchGetItem were still unprocessed.*")
+                    .hasMessageMatching("(?s).*: [1-9][0-9]* of " + BLOB_COUNT + " keys of a BatchGetItem \\(UnprocessedKeys\\) were still unprocessed.*")
                     .hasMessageContaining("unprocessed_retry_timeout");
         }
     }
@@ -219,9 +225,9 @@ class DynamoDBBatchReadTest {
     }
 
     @Test
-    void unconditionalBatchWritesKeepTheNewestOfABatchButTheLastWriteWins() {
+    void unconditionalBatchWritesReadTheStoredTimesAndKeepTheNewest() {
         FeatureView view = FeatureView.of("unconditional", new Field("driver_id", ValueType.INT64), DRIVERS.features(), Duration.ZERO);
-        try (DynamoDBOnlineStore s = store(Map.of("conditional_writes", false, "max_write_workers", 2))) {
+        try (DynamoDBOnlineStore s = store(Map.of("conditional_writes", false, "max_write_workers", 2, "batch_size", 7))) {
             s.update(InfraChange.keep(List.of(view)));
             try {
                 List<FeatureRow> rows = new ArrayList<>();
@@ -235,9 +241,20 @@ class DynamoDBBatchReadTest {
                 assertThat(got.get(0).values().get("trips")).isEqualTo(Value.ofInt64(2));
                 assertThat(got.get(1).eventTime()).isEqualTo(T.plusSeconds(9));
                 assertThat(got.get(2).values().get("trips")).isEqualTo(Value.ofInt64(59_002));
-                // The documented trade: an older row written later replaces a newer one.
-                s.write(view, List.of(driverRow(0, 1, T)), n -> { });
-                assertThat(s.read(view, List.of(driver(0)), List.of("trips")).get(0).eventTime()).isEqualTo(T);
+                // Across writes, over several chunks of 25 (stored times read in batches of 7):
+                // older rows are dropped, newer ones replace, each key on its own.
+                List<FeatureRow> mixed = new ArrayList<>();
+                for (int i = 0; i < 60; i++) mixed.add(driverRow(i, 3, i % 2 == 0 ? T : T.plusSeconds(3)));
+                progress.set(0);
+                s.write(view, mixed, progress::addAndGet);
+                assertThat(progress.get()).isEqualTo(60);
+                List<EntityKey> keys = new ArrayList<>();
+                for (int i = 0; i < 60; i++) keys.add(driver(i));
+                List<OnlineRow> after = s.read(view, keys, List.of("trips"));
+                for (int i = 0; i < 60; i++) {
+                    long expected = i == 7 ? 7_009 : i % 2 == 0 ? i * 1000L + 2 : i * 1000L + 3;
+                    assertThat(after.get(i).values().get("trips")).as("driver %d", i).isEqualTo(Value.ofInt64(expected));
+                }
             } finally {
                 s.teardown(List.of(view));
             }
@@ -292,11 +309,17 @@ class DynamoDBBatchReadTest {
     void readingATableThatDoesNotExistSaysSo() {
         FeatureView missing = FeatureView.of("never_applied", new Field("driver_id", ValueType.INT64), DRIVERS.features(), Duration.ZERO);
         assertThatThrownBy(() -> store.read(missing, List.of(driver(1)), List.of("trips")))
-                .isInstanceOf(DynamoDBStoreException.class)
+                .isInstanceOfSatisfying(OnlineStoreException.class, e -> {
+                    assertThat(e.operation()).isEqualTo(OnlineStoreException.Operation.READ);
+                    assertThat(e.isRetryable()).as("a missing table needs apply").isFalse();
+                })
                 .hasMessageContaining(PROJECT + ".never_applied").hasMessageContaining("view 'never_applied'")
                 .hasMessageContaining("run apply / update first");
         assertThatThrownBy(() -> store.write(missing, List.of(driverRow(1, 1, T)), n -> { }))
-                .isInstanceOf(DynamoDBStoreException.class)
+                .isInstanceOfSatisfying(OnlineStoreException.class, e -> {
+                    assertThat(e.operation()).isEqualTo(OnlineStoreException.Operation.WRITE);
+                    assertThat(e.isRetryable()).isFalse();
+                })
                 .hasMessageContaining(PROJECT + ".never_applied").hasMessageContaining("run apply / update first");
     }
 }

@@ -6,6 +6,7 @@ import dev.larder.spi.FeatureView;
 import dev.larder.spi.Field;
 import dev.larder.spi.InfraChange;
 import dev.larder.spi.OnlineRow;
+import dev.larder.spi.OnlineStoreException;
 import dev.larder.spi.StoreOptions;
 import dev.larder.spi.Value;
 import dev.larder.spi.ValueType;
@@ -56,6 +57,14 @@ class DynamoDBFaultTest {
         return EntityKey.of("driver_id", Value.ofInt64(id));
     }
 
+    /** A server that is gone or silent: the failure names the table and says a retry may help. */
+    static void assertUnavailable(OnlineStoreException e, OnlineStoreException.Operation operation) {
+        assertThat(e.storeType()).isEqualTo("dynamodb");
+        assertThat(e.operation()).isEqualTo(operation);
+        assertThat(e.resource()).isEqualTo("faults.faults");
+        assertThat(e.isRetryable()).as("retryable: %s", e.getMessage()).isTrue();
+    }
+
     @Test
     void serverStoppedMidReadFailsClearlyWithoutHanging() throws Exception {
         DynamoDBLocalServer server = DynamoDBLocalServer.start();
@@ -82,15 +91,17 @@ class DynamoDBFaultTest {
             ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> read.get(60, TimeUnit.SECONDS));
             // Within the configured timeouts: 2 attempts of (1 s connect + 2 s read) plus the SDK's backoff and slack.
             assertThat(Duration.ofNanos(System.nanoTime() - stopped)).isLessThan(WITHIN_TIMEOUTS);
-            assertThat(e.getCause()).isInstanceOf(DynamoDBStoreException.class)
+            assertThat(e.getCause()).isInstanceOf(OnlineStoreException.class)
                     .hasMessageContaining(server.endpoint())
                     .hasMessageContaining("cannot read 5000 keys of view 'faults'")
-                    .hasMessageContaining("table 'faults.faults'");
+                    .hasMessageContaining("faults.faults");
+            assertUnavailable((OnlineStoreException) e.getCause(), OnlineStoreException.Operation.READ);
 
             // And afterwards a read fails fast too: nothing listens any more.
             CompletableFuture<List<OnlineRow>> again = reader.readAsync(VIEW, keys.subList(0, 3), List.of("trips"));
             ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> again.get(60, TimeUnit.SECONDS));
-            assertThat(refused.getCause()).isInstanceOf(DynamoDBStoreException.class).hasMessageContaining(server.endpoint());
+            assertThat(refused.getCause()).isInstanceOf(OnlineStoreException.class).hasMessageContaining(server.endpoint());
+            assertUnavailable((OnlineStoreException) refused.getCause(), OnlineStoreException.Operation.READ);
         } finally {
             server.stop();
         }
@@ -115,10 +126,12 @@ class DynamoDBFaultTest {
                 CompletableFuture<List<OnlineRow>> read = store.readAsync(VIEW, List.of(driver(1), driver(2)), List.of("trips"));
                 ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> read.get(60, TimeUnit.SECONDS));
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(WITHIN_TIMEOUTS);
-                assertThat(e.getCause()).isInstanceOf(DynamoDBStoreException.class)
+                assertThat(e.getCause()).isInstanceOf(OnlineStoreException.class)
                         .hasMessageContaining(endpoint).hasMessageContaining("view 'faults'");
+                assertUnavailable((OnlineStoreException) e.getCause(), OnlineStoreException.Operation.READ);
                 assertThatThrownBy(() -> store.write(VIEW, List.of(new FeatureRow(driver(1), Map.of("trips", Value.ofInt64(1)), Instant.EPOCH)), n -> { }))
-                        .isInstanceOf(DynamoDBStoreException.class).hasMessageContaining(endpoint).hasMessageContaining("view 'faults'");
+                        .isInstanceOfSatisfying(OnlineStoreException.class, w -> assertUnavailable(w, OnlineStoreException.Operation.WRITE))
+                        .hasMessageContaining(endpoint).hasMessageContaining("view 'faults'");
             } finally {
                 for (Socket s : accepted) s.close();
             }

@@ -2,6 +2,7 @@ package dev.larder.store.dynamodb;
 
 import dev.larder.OnlineStores;
 import dev.larder.spi.Capability;
+import dev.larder.spi.CapabilitySupport;
 import dev.larder.spi.ConfigException;
 import dev.larder.spi.StoreOptions;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -138,15 +140,64 @@ class DynamoDBStoreConfigTest {
     @Test
     void providerIsFoundByTypeAndDeclaresWhatTheTestsProve() {
         assertThat(OnlineStores.installed().get("dynamodb", "test")).isInstanceOf(DynamoDBStoreProvider.class);
-        assertThat(new DynamoDBStoreProvider().capabilities().keySet()).isEqualTo(EnumSet.of(Capability.WRITE, Capability.READ,
-                Capability.UPDATE_INFRA, Capability.TEARDOWN, Capability.PLAN,
-                Capability.ENTITYLESS_FEATURE_VIEWS, Capability.CONCURRENT_WRITES_SAME_KEY,
+        Map<Capability, CapabilitySupport> matrix = new DynamoDBStoreProvider().capabilities();
+        assertThat(matrix.keySet()).isEqualTo(EnumSet.of(Capability.WRITE, Capability.READ, Capability.UPDATE_INFRA, Capability.TEARDOWN,
+                Capability.PLAN, Capability.ENTITYLESS_FEATURE_VIEWS, Capability.CONCURRENT_WRITES_SAME_KEY,
                 Capability.COLLOCATED_BY_FEATURE_VIEW, Capability.ASYNC_READ, Capability.BATCHED_READ));
-        assertThat(new DynamoDBStoreProvider().capabilities().keySet()).doesNotContain(Capability.DELETE_EXPIRED_DATA, Capability.MULTI_VIEW_READ,
-                Capability.COLLOCATED_BY_ENTITY_KEY);
+        assertThat(matrix.get(Capability.CONCURRENT_WRITES_SAME_KEY).option()).contains("conditional_writes");
+        assertThat(matrix.get(Capability.CONCURRENT_WRITES_SAME_KEY).toString()).isEqualTo("with `conditional_writes` true (the default)");
+        assertThat(matrix).allSatisfy((c, support) -> assertThat(support.isConditional()).as("%s", c).isEqualTo(c == Capability.CONCURRENT_WRITES_SAME_KEY));
+        assertThat(matrix.keySet()).doesNotContain(Capability.DELETE_EXPIRED_DATA, Capability.MULTI_VIEW_READ, Capability.COLLOCATED_BY_ENTITY_KEY);
         assertThatThrownBy(() -> new DynamoDBStoreProvider().create(new dev.larder.spi.StoreContext("p", java.nio.file.Path.of("."),
                 StoreOptions.of("dynamodb", Map.of("batch_size", 101, "region", "x")))))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("batch_size");
         assertThat(List.of(new DynamoDBStoreProvider().type())).containsExactly("dynamodb");
+    }
+
+    @Test
+    void theStoresCapabilitiesFollowConditionalWrites() {
+        Set<Capability> always = EnumSet.of(Capability.WRITE, Capability.READ, Capability.UPDATE_INFRA, Capability.TEARDOWN, Capability.PLAN,
+                Capability.ENTITYLESS_FEATURE_VIEWS, Capability.COLLOCATED_BY_FEATURE_VIEW, Capability.ASYNC_READ, Capability.BATCHED_READ);
+        assertThat(DynamoDBStoreProvider.capabilitiesOf(config(Map.of("region", "us-east-1"))))
+                .isEqualTo(union(always, Capability.CONCURRENT_WRITES_SAME_KEY));
+        assertThat(DynamoDBStoreProvider.capabilitiesOf(config(Map.of("region", "us-east-1", "conditional_writes", true))))
+                .isEqualTo(union(always, Capability.CONCURRENT_WRITES_SAME_KEY));
+        assertThat(DynamoDBStoreProvider.capabilitiesOf(config(Map.of("region", "us-east-1", "conditional_writes", false)))).isEqualTo(always);
+    }
+
+    private static Set<Capability> union(Set<Capability> a, Capability b) {
+        Set<Capability> out = EnumSet.copyOf(a);
+        out.add(b);
+        return out;
+    }
+
+    @Test
+    void anEndpointThatCouldCarryASecretIsRefusedWithoutShowingIt() {
+        assertThat(new DynamoDBStoreProvider().sensitiveOptions()).containsExactly("endpoint_url");
+        String secret = Secrets.SECRET;
+        for (String endpoint : List.of("http://admin:" + secret + "@127.0.0.1:8000", "http://127.0.0.1:8000/?token=" + secret,
+                "http://127.0.0.1:8000/#" + secret, "localhost:" + secret, "http://" + secret, "ht tp://x:" + secret + "@y")) {
+            ConfigException e = problems(Map.of("region", "us-east-1", "endpoint_url", endpoint));
+            assertThat(e.getMessage()).as("endpoint %s", endpoint).contains("online_store.endpoint_url", "http://");
+            Secrets.assertNothingOf(secret, e.getMessage(), e.toString(), String.valueOf(e.problems()));
+        }
+        // Given as a map by mistake: StoreOptions hides a sensitive option's value too.
+        ConfigException e = DynamoDBStoreConfigTest.problemsOf(StoreOptions.of("feature_store.yaml", "dynamodb",
+                Map.of("region", "us-east-1", "endpoint_url", Map.of("password", secret))).withSensitive(new DynamoDBStoreProvider().sensitiveOptions()));
+        Secrets.assertNothingOf(secret, e.getMessage());
+        assertThatThrownBy(() -> new DynamoDBStoreConfig("us-east-1", URI.create("http://u:pw@127.0.0.1:1"), "{table_name}", 100, 1, false, Map.of(),
+                false, 1, Duration.ofSeconds(1), Duration.ofSeconds(1), 1, true, 1, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("pw").hasMessageContaining("user info");
+        // A plain endpoint is still shown when it is wrong: nothing in it can be a secret.
+        assertThat(problems(Map.of("region", "us-east-1", "endpoint_url", "ftp://127.0.0.1:8000")).getMessage()).contains("'ftp://127.0.0.1:8000'");
+    }
+
+    private static ConfigException problemsOf(StoreOptions options) {
+        try {
+            DynamoDBStoreConfig.from(options);
+        } catch (ConfigException e) {
+            return e;
+        }
+        throw new AssertionError("expected a ConfigException");
     }
 }

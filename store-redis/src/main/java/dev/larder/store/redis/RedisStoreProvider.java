@@ -6,13 +6,28 @@ import dev.larder.spi.OnlineStore;
 import dev.larder.spi.OnlineStoreProvider;
 import dev.larder.spi.StoreContext;
 
+import java.util.Collections;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 
 /** {@code type: redis}: Redis standalone, Cluster or Sentinel in Feast's Redis layout. */
 public final class RedisStoreProvider implements OnlineStoreProvider {
+    /** What a Redis store can do; each row is proven by the kit on all three deployment kinds. */
+    static final Map<Capability, CapabilitySupport> CAPABILITIES;
+
+    static {
+        Map<Capability, CapabilitySupport> m = new EnumMap<>(Capability.class);
+        for (Capability c : new Capability[]{Capability.WRITE, Capability.READ, Capability.UPDATE_INFRA, Capability.TEARDOWN,
+                Capability.PLAN, Capability.ENTITYLESS_FEATURE_VIEWS, Capability.CONCURRENT_WRITES_SAME_KEY,
+                Capability.COLLOCATED_BY_ENTITY_KEY, Capability.ASYNC_READ, Capability.BATCHED_READ, Capability.MULTI_VIEW_READ}) {
+            m.put(c, CapabilitySupport.always());
+        }
+        // Redis expires whole keys: only when every write sets EXPIRE.
+        m.put(Capability.DELETE_EXPIRED_DATA, CapabilitySupport.withOption("key_ttl_seconds", "set above 0"));
+        CAPABILITIES = Collections.unmodifiableMap(m);
+    }
+
     @Override
     public String type() {
         return "redis";
@@ -20,11 +35,12 @@ public final class RedisStoreProvider implements OnlineStoreProvider {
 
     @Override
     public Map<Capability, CapabilitySupport> capabilities() {
-        Map<Capability, CapabilitySupport> m = new EnumMap<>(Capability.class);
-        for (Capability c : EnumSet.of(Capability.WRITE, Capability.READ, Capability.UPDATE_INFRA, Capability.TEARDOWN, Capability.PLAN, Capability.ENTITYLESS_FEATURE_VIEWS, Capability.CONCURRENT_WRITES_SAME_KEY, Capability.DELETE_EXPIRED_DATA, Capability.COLLOCATED_BY_ENTITY_KEY, Capability.ASYNC_READ, Capability.BATCHED_READ, Capability.MULTI_VIEW_READ)) {
-            m.put(c, CapabilitySupport.always());
-        }
-        return m;
+        return CAPABILITIES;
+    }
+
+    @Override
+    public Set<String> sensitiveOptions() {
+        return RedisStoreConfig.SENSITIVE_OPTIONS;
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.larder.store.redis;
 
 import dev.larder.spi.OnlineRow;
 import dev.larder.spi.OnlineStore;
+import dev.larder.spi.OnlineStoreException;
+import dev.larder.spi.OnlineStoreException.Operation;
 import dev.larder.spi.StoreContext;
 import dev.larder.spi.StoreOptions;
 import dev.larder.tck.TestData;
@@ -44,6 +46,15 @@ class RedisFaultTest {
         return new RedisStoreProvider().create(new StoreContext("faults", repo, StoreOptions.of("redis", options)));
     }
 
+    static void assertFailure(Throwable e, Operation operation, boolean retryable, String address) {
+        assertThat(e).isInstanceOf(OnlineStoreException.class).hasMessageContaining(address);
+        OnlineStoreException f = (OnlineStoreException) e;
+        assertThat(f.storeType()).isEqualTo("redis");
+        assertThat(f.operation()).isEqualTo(operation);
+        assertThat(f.isRetryable()).as("retryable: %s", f.getMessage()).isEqualTo(retryable);
+        assertThat(f.resource()).contains(address);
+    }
+
     @Test
     void stoppedServerFailsWithinTheTimeoutNamingTheServerThenTheSameStoreRecovers() throws Exception {
         var view = TestData.driverView("fv_fault");
@@ -53,8 +64,7 @@ class RedisFaultTest {
 
             long start = System.nanoTime();
             assertThatThrownBy(() -> store.read(view, List.of(TestData.driver(1)), List.of("trips")))
-                    .isInstanceOf(RedisStoreException.class)
-                    .hasMessageContaining("127.0.0.1:" + SERVER.port())
+                    .satisfies(e -> assertFailure(e, Operation.READ, true, SERVER.address()))
                     .hasMessageContaining("cannot read 1 keys");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(COMMAND_TIMEOUT.plus(SLACK));
 
@@ -62,10 +72,10 @@ class RedisFaultTest {
             CompletableFuture<List<OnlineRow>> async = store.readAsync(view, List.of(TestData.driver(1)), List.of("trips"));
             assertThat(Duration.ofNanos(System.nanoTime() - start)).as("readAsync does not block").isLessThan(COMMAND_TIMEOUT);
             assertThatThrownBy(() -> async.get(COMMAND_TIMEOUT.plus(SLACK).toMillis(), TimeUnit.MILLISECONDS))
-                    .isInstanceOf(ExecutionException.class).cause().hasMessageContaining("127.0.0.1:" + SERVER.port());
+                    .isInstanceOf(ExecutionException.class).cause().satisfies(e -> assertFailure(e, Operation.READ, true, SERVER.address()));
 
             assertThatThrownBy(() -> store.write(view, List.of(TestData.driverRow(1, 2, TestData.T0)), r -> { }))
-                    .isInstanceOf(RedisStoreException.class).hasMessageContaining("127.0.0.1:" + SERVER.port());
+                    .satisfies(e -> assertFailure(e, Operation.WRITE, true, SERVER.address()));
 
             SERVER.restart();
             // The client reconnects by itself (retrying at least every second); the data is gone with the old process.
@@ -75,7 +85,7 @@ class RedisFaultTest {
                 try {
                     store.write(view, List.of(TestData.driverRow(1, 3, TestData.T0)), r -> { });
                     got = store.read(view, List.of(TestData.driver(1)), DRIVER_FEATURES);
-                } catch (RedisStoreException e) {
+                } catch (OnlineStoreException e) {
                     if (System.nanoTime() > deadline) throw e;
                     Thread.sleep(200);
                 }
@@ -90,8 +100,8 @@ class RedisFaultTest {
     void unreachableServerFailsAtCreationNamingIt() {
         int port = FreePorts.find();
         assertThatThrownBy(() -> open(Map.of("connection_string", "127.0.0.1:" + port + ",password=never-shown", "connect_timeout", "1s")))
-                .isInstanceOf(RedisStoreException.class)
-                .hasMessageContaining("Redis 127.0.0.1:" + port + ": cannot connect")
+                .satisfies(e -> assertFailure(e, Operation.CONNECT, true, "127.0.0.1:" + port))
+                .hasMessageContaining("Redis 127.0.0.1:" + port)
                 .hasMessageNotContaining("never-shown");
     }
 
@@ -106,14 +116,13 @@ class RedisFaultTest {
             assertThat(((RedisOnlineStore) store).config().toString()).doesNotContain("s3cret-Pw");
         }
         assertThatThrownBy(() -> open(Map.of("connection_string", PROTECTED.address() + ",password=wrong-Pw")))
-                .isInstanceOf(RedisStoreException.class)
-                .hasMessageContaining(PROTECTED.address())
+                .satisfies(e -> assertFailure(e, Operation.CONNECT, false, PROTECTED.address()))
                 .satisfies(e -> {
                     for (Throwable t = e; t != null; t = t.getCause()) {
                         assertThat(String.valueOf(t.getMessage())).doesNotContain("wrong-Pw").doesNotContain("s3cret-Pw");
                     }
                 });
         assertThatThrownBy(() -> open(Map.of("connection_string", PROTECTED.address())))
-                .isInstanceOf(RedisStoreException.class).hasMessageContaining(PROTECTED.address());
+                .satisfies(e -> assertFailure(e, Operation.CONNECT, false, PROTECTED.address()));
     }
 }

@@ -30,6 +30,7 @@ import java.util.Map;
 
 import static dev.larder.spi.codec.EntityKeyCodec.unhex;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Feast's Redis layout byte for byte, with hex copied from spi/src/test/resources/feast-vectors.json
@@ -107,7 +108,7 @@ class RedisFeastLayoutTest {
 
     @Test
     void codecMatchesTheVectorsForThisLayout() {
-        assertThat(EntityKeyCodec.hex(store.key(DRIVER_1001))).isEqualTo(KEY_DRIVER_1001_DEMO);
+        assertThat(EntityKeyCodec.hex(new RedisLayout("demo").key(DRIVER_1001))).isEqualTo(KEY_DRIVER_1001_DEMO);
         assertThat(EntityKeyCodec.hex(EntityKeyCodec.redisField("driver_hourly_stats", "conv_rate"))).isEqualTo(FIELD_CONV_RATE);
     }
 
@@ -147,26 +148,67 @@ class RedisFeastLayoutTest {
     }
 
     @Test
-    void newestWinsBeforeTheEpochAndAtZero() {
-        Instant[] times = {Instant.ofEpochSecond(-86_400L * 365 * 30, 5), Instant.ofEpochSecond(-86_400L * 365 * 30, 4), Instant.ofEpochSecond(-1, 999_999_999),
-                Instant.ofEpochSecond(-1, 0), Instant.EPOCH, Instant.ofEpochSecond(-100), Instant.ofEpochSecond(0, 1)};
-        // Expected winner after each write, in order.
-        Instant[] winners = {times[0], times[0], times[2], times[2], times[4], times[4], times[6]};
-        for (int i = 0; i < times.length; i++) {
-            store.write(VIEW, List.of(new FeatureRow(DRIVER_1001, Map.of("avg_daily_trips", Value.ofInt64(i)), times[i])), r -> { });
-            OnlineRow row = store.read(VIEW, List.of(DRIVER_1001), List.of("avg_daily_trips")).get(0);
-            assertThat(row.eventTime()).as("after writing %s", times[i]).isEqualTo(winners[i]);
-            // The epoch itself is an empty Timestamp: zero bytes, as protobuf writes it.
-            if (i == 4) assertThat(rawHash()).containsEntry("_ts:driver_hourly_stats", "");
-        }
+    void newestWinsOverPreEpochTimesStoredByOthersAndStoresTheEpochAsAnEmptyTimestamp() {
+        // Larder accepts times from the epoch on; an older writer may have stored earlier ones, which the script still orders.
+        redis.hset(KEY, TS_FIELD, dev.larder.spi.codec.Timestamps.encodeProto(Instant.ofEpochSecond(-86_400L * 365 * 30, 5)));
+        store.write(VIEW, List.of(new FeatureRow(DRIVER_1001, Map.of("avg_daily_trips", Value.ofInt64(1)), Instant.EPOCH)), r -> { });
+        assertThat(rawHash()).as("the epoch is an empty Timestamp: zero bytes, as protobuf writes it").containsEntry("_ts:driver_hourly_stats", "");
+        redis.hset(KEY, TS_FIELD, dev.larder.spi.codec.Timestamps.encodeProto(Instant.ofEpochSecond(-1, 999_999_999)));
+        store.write(VIEW, List.of(new FeatureRow(DRIVER_1001, Map.of("avg_daily_trips", Value.ofInt64(2)), Instant.ofEpochSecond(0, 1))), r -> { });
         assertThat(rawHash()).containsEntry("_ts:driver_hourly_stats", "1001");
+        assertThat(store.read(VIEW, List.of(DRIVER_1001), List.of("avg_daily_trips")).get(0).values()).containsEntry("avg_daily_trips", Value.ofInt64(2));
+        redis.hset(KEY, TS_FIELD, dev.larder.spi.codec.Timestamps.encodeProto(Instant.ofEpochSecond(-100)));
+        store.write(VIEW, List.of(new FeatureRow(DRIVER_1001, Map.of("avg_daily_trips", Value.ofInt64(3)), Instant.EPOCH)), r -> { });
+        assertThat(store.read(VIEW, List.of(DRIVER_1001), List.of("avg_daily_trips")).get(0).eventTime()).isEqualTo(Instant.EPOCH);
+        assertThatThrownBy(() -> store.write(VIEW, List.of(new FeatureRow(DRIVER_1001, Map.of("avg_daily_trips", Value.ofInt64(4)), Instant.ofEpochSecond(-1))), r -> { }))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("out of range");
+    }
+
+    static final byte[] CREATED_FIELD = "_created_ts:driver_hourly_stats".getBytes(StandardCharsets.UTF_8);
+
+    @Test
+    void theCreatedTimeIsKeptBesideTheEventTimeItBelongsTo() {
+        Instant t10 = Instant.ofEpochSecond(1_700_000_010L);
+        Instant c5 = Instant.ofEpochSecond(1_700_000_005L, 500);
+        store.write(VIEW, List.of(new FeatureRow(DRIVER_1001, Map.of("conv_rate", Value.ofDouble(1)), t10, c5)), r -> { });
+        byte[] ts = dev.larder.spi.codec.Timestamps.encodeProto(t10);
+        byte[] created = redis.hget(KEY, CREATED_FIELD);
+        assertThat(created[0]).as("length of the event Timestamp").isEqualTo((byte) ts.length);
+        assertThat(java.util.Arrays.copyOfRange(created, 1, 1 + ts.length)).as("the event Timestamp it belongs to").isEqualTo(ts);
+        assertThat(dev.larder.spi.codec.Timestamps.decodeProto(java.util.Arrays.copyOfRange(created, 1 + ts.length, created.length))).isEqualTo(c5);
+
+        // An equal event time with an older created time loses; a newer one wins.
+        store.write(VIEW, List.of(new FeatureRow(DRIVER_1001, Map.of("conv_rate", Value.ofDouble(2)), t10, c5.minusNanos(1))), r -> { });
+        assertThat(rawHash()).containsEntry(FIELD_CONV_RATE, "29000000000000f03f");
+        store.write(VIEW, List.of(new FeatureRow(DRIVER_1001, Map.of("conv_rate", Value.ofDouble(2)), t10, c5.plusNanos(1))), r -> { });
+        assertThat(rawHash()).containsEntry(FIELD_CONV_RATE, "290000000000000040");
+
+        // Feast replaces the row (it knows nothing of _created_ts); the field left behind no longer counts.
+        Instant t20 = Instant.ofEpochSecond(1_700_000_020L);
+        feastWrite(EntityKeyCodec.hex(dev.larder.spi.codec.Timestamps.encodeProto(t20)), DOUBLE_PI, FLOAT_1_5, INT64_1700000000123);
+        assertThat(redis.hexists(KEY, CREATED_FIELD)).as("left behind by Feast's write").isTrue();
+        store.write(VIEW, List.of(new FeatureRow(DRIVER_1001, Map.of("conv_rate", Value.ofDouble(3)), t20, Instant.ofEpochSecond(1))), r -> { });
+        assertThat(rawHash()).as("a created time beats the stale one of the row Feast replaced").containsEntry(FIELD_CONV_RATE, "290000000000000840");
+        // A row without a created time removes the field: the next equal event time with one wins.
+        store.write(VIEW, List.of(new FeatureRow(DRIVER_1001, Map.of("conv_rate", Value.ofDouble(4)), Instant.ofEpochSecond(1_700_000_030L))), r -> { });
+        assertThat(redis.hexists(KEY, CREATED_FIELD)).isFalse();
+    }
+
+    @Test
+    void aPartialRowRemovesTheViewsOtherFeaturesAndNothingOfOtherViews() {
+        FeatureView other = FeatureView.of("driver_daily", new Field("driver_id", ValueType.INT64), List.of(new Field("rides", ValueType.INT64)), Duration.ZERO);
+        store.write(other, List.of(new FeatureRow(DRIVER_1001, Map.of("rides", Value.ofInt64(7)), Instant.ofEpochSecond(5))), r -> { });
+        store.write(VIEW, List.of(new FeatureRow(DRIVER_1001, Map.of("conv_rate", Value.ofDouble(3.141592653589793),
+                "acc_rate", Value.ofFloat(1.5f), "avg_daily_trips", Value.ofInt64(1_700_000_000_123L)), Instant.ofEpochSecond(10))), r -> { });
+        store.write(VIEW, List.of(new FeatureRow(DRIVER_1001, Map.of("acc_rate", Value.ofFloat(1.5f)), Instant.ofEpochSecond(20))), r -> { });
+        Map<String, String> hash = rawHash();
+        assertThat(hash).containsEntry(FIELD_ACC_RATE, FLOAT_1_5).doesNotContainKeys(FIELD_CONV_RATE, FIELD_AVG_DAILY_TRIPS);
+        assertThat(hash).containsKeys("_ts:driver_daily", EntityKeyCodec.hex(EntityKeyCodec.redisField("driver_daily", "rides")));
     }
 
     @Test
     void keyTtlSetsExpireOnWrittenKeys() {
-        RedisOnlineStore expiring = new RedisOnlineStore("demo", new RedisStoreConfig(RedisStoreConfig.RedisType.REDIS,
-                List.of(new RedisStoreConfig.HostPort("127.0.0.1", SERVER.port())), false, java.util.Optional.empty(), java.util.Optional.empty(), 0,
-                "mymaster", Duration.ofSeconds(600), Duration.ofSeconds(5), Duration.ofSeconds(5)));
+        RedisOnlineStore expiring = new RedisOnlineStore("demo", RedisStoreConfig.standalone("127.0.0.1", SERVER.port()).withKeyTtl(Duration.ofSeconds(600)));
         try {
             expiring.write(VIEW, List.of(new FeatureRow(DRIVER_1001, Map.of("conv_rate", Value.ofDouble(1)), Instant.ofEpochSecond(5))), r -> { });
             assertThat(redis.ttl(KEY)).isBetween(590L, 600L);

@@ -5,6 +5,7 @@ import dev.larder.spi.OnlineRow;
 import dev.larder.spi.codec.EntityKeyCodec;
 import dev.larder.spi.codec.Timestamps;
 import dev.larder.tck.OnlineStoreCompatibilityKit;
+import dev.larder.tck.RequestCounting;
 import dev.larder.tck.TestData;
 import dev.larder.testing.redis.RedisSentinelServers;
 import io.lettuce.core.RedisClient;
@@ -21,10 +22,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The whole compatibility kit through Redis Sentinel: a real master and a real redis-sentinel
- * started by the test JVM; the store knows only the sentinel and the master's name.
+ * started by the test JVM; the store knows only the sentinel and the master's name. The sentinel
+ * names a delay proxy in front of the master, so all traffic to the master is counted.
  */
 class RedisSentinelStoreCompatibilityTest extends OnlineStoreCompatibilityKit {
-    static final RedisSentinelServers SENTINEL = RedisSentinelServers.shared();
+    static final RedisSentinelServers SENTINEL = RedisSentinelServers.startBehindProxy(Duration.ofMillis(50));
 
     @Override
     protected String storeType() {
@@ -43,6 +45,16 @@ class RedisSentinelStoreCompatibilityTest extends OnlineStoreCompatibilityKit {
                 "sentinel_master", RedisSentinelServers.MASTER_NAME, "key_ttl_seconds", ttl.getSeconds());
     }
 
+    @Override
+    protected RequestCounting requestCounting() {
+        return new CountedRequests(storeOptions(), SENTINEL::requestCount);
+    }
+
+    @Override
+    protected int readBatchSize() {
+        return RedisReader.CHUNK;
+    }
+
     @Test
     void writesLandOnTheSentinelDiscoveredMaster() {
         FeatureView view = apply(TestData.driverView("fv_sentinel"));
@@ -50,7 +62,7 @@ class RedisSentinelStoreCompatibilityTest extends OnlineStoreCompatibilityKit {
         RedisClient direct = RedisClient.create(RedisURI.create("127.0.0.1", SENTINEL.master().port()));
         try (StatefulRedisConnection<byte[], byte[]> c = direct.connect(ByteArrayCodec.INSTANCE)) {
             byte[] key = EntityKeyCodec.redisKey(TestData.driver(2), project);
-            assertThat(c.sync().hget(key, RedisOnlineStore.tsField("fv_sentinel"))).isEqualTo(Timestamps.encodeProto(TestData.T0));
+            assertThat(c.sync().hget(key, RedisLayout.tsField("fv_sentinel"))).isEqualTo(Timestamps.encodeProto(TestData.T0));
             // And what is put on the master directly is what the store reads.
             c.sync().hset(key, EntityKeyCodec.redisField("fv_sentinel", "note"), dev.larder.spi.codec.ValueCodec.encode(dev.larder.spi.Value.ofString("direct")));
         } finally {

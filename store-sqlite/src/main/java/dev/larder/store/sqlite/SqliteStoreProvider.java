@@ -11,24 +11,41 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code type: sqlite}, the embedded default. */
+/**
+ * {@code type: sqlite}, the embedded default. No option is a secret: the only one that names
+ * anything is the file's path.
+ */
 public final class SqliteStoreProvider implements OnlineStoreProvider {
     @Override
     public String type() {
         return "sqlite";
     }
 
+    /** What a store opened with {@code read_only: true} cannot do. */
+    private static final Set<Capability> WRITING = EnumSet.of(Capability.WRITE, Capability.UPDATE_INFRA, Capability.TEARDOWN,
+            Capability.CONCURRENT_WRITES_SAME_KEY);
+
     @Override
     public Map<Capability, CapabilitySupport> capabilities() {
         Map<Capability, CapabilitySupport> m = new EnumMap<>(Capability.class);
-        for (Capability c : EnumSet.of(Capability.WRITE, Capability.READ, Capability.UPDATE_INFRA, Capability.TEARDOWN, Capability.PLAN, Capability.ENTITYLESS_FEATURE_VIEWS, Capability.CONCURRENT_WRITES_SAME_KEY, Capability.COLLOCATED_BY_FEATURE_VIEW, Capability.BATCHED_READ)) {
+        for (Capability c : new Capability[] {Capability.READ, Capability.PLAN, Capability.ENTITYLESS_FEATURE_VIEWS,
+                Capability.COLLOCATED_BY_FEATURE_VIEW, Capability.BATCHED_READ}) {
             m.put(c, CapabilitySupport.always());
         }
+        for (Capability c : WRITING) m.put(c, CapabilitySupport.withOption("read_only", "false"));
         return m;
     }
 
     @Override
     public OnlineStore create(StoreContext context) {
-        return new SqliteOnlineStore(context.project(), SqliteStoreConfig.from(context.options(), context.repoPath()));
+        SqliteStoreConfig config = SqliteStoreConfig.from(context.options(), context.repoPath());
+        return new SqliteOnlineStore(context.project(), config, capabilitiesOf(config));
+    }
+
+    /** What a store with these options has: every capability listed above whose condition holds. */
+    Set<Capability> capabilitiesOf(SqliteStoreConfig config) {
+        Set<Capability> out = EnumSet.copyOf(capabilities().keySet());
+        if (config.readOnly()) out.removeAll(WRITING);
+        return out;
     }
 }

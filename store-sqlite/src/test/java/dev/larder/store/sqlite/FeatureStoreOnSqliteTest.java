@@ -132,6 +132,6 @@ class FeatureStoreOnSqliteTest {
         assertThatThrownBy(() -> FeatureStore.builder().config(RepoConfig.load(repo)))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
                         file + ": online_store.read_pool_size: 'lots' is not valid; expected a whole number from 1 to 64",
-                        file + ": online_store.pth: unknown option for the sqlite store; valid options: [busy_timeout, path, read_pool_size]"));
+                        file + ": online_store.pth: unknown option for the sqlite store; valid options: [busy_timeout, ek_index, path, read_only, read_pool_size, read_pool_timeout]"));
     }
 }

@@ -68,9 +68,10 @@ class SqliteFeastLayoutTest {
     @Test
     void defaultPathIsFeastsRelativeToTheRepo() {
         assertThat(SqliteStoreConfig.from(StoreOptions.of("sqlite", Map.of()), repo))
-                .isEqualTo(new SqliteStoreConfig(repo.resolve("data/online.db"), Duration.ofSeconds(30), 4));
-        assertThat(SqliteStoreConfig.from(StoreOptions.of("sqlite", Map.of("path", "/tmp/x.db", "busy_timeout", "5s", "read_pool_size", 2)), repo))
-                .isEqualTo(new SqliteStoreConfig(Path.of("/tmp/x.db"), Duration.ofSeconds(5), 2));
+                .isEqualTo(new SqliteStoreConfig(repo.resolve("data/online.db"), Duration.ofSeconds(30), 4, Duration.ofSeconds(10), false, false));
+        assertThat(SqliteStoreConfig.from(StoreOptions.of("sqlite", Map.of("path", "/tmp/x.db", "busy_timeout", "5s", "read_pool_size", 2,
+                "read_pool_timeout", "250ms", "read_only", true, "ek_index", "full")), repo))
+                .isEqualTo(new SqliteStoreConfig(Path.of("/tmp/x.db"), Duration.ofSeconds(5), 2, Duration.ofMillis(250), true, true));
     }
 
     @Test
@@ -91,9 +92,18 @@ class SqliteFeastLayoutTest {
             }
             assertThat(columns).containsExactly("entity_key BLOB pk1", "feature_name TEXT pk2", "value BLOB", "value_text TEXT",
                     "vector_value BLOB", "event_ts timestamp", "created_ts timestamp");
-            try (ResultSet rs = st.executeQuery("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'demo_driver_hourly_stats' AND sql IS NOT NULL")) {
+            try (ResultSet rs = st.executeQuery("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'demo_driver_hourly_stats' AND sql IS NOT NULL")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("demo_driver_hourly_stats_ek");
+                assertThat(rs.getString(2)).as("ek_index: empty (the default)").endsWith("(entity_key) WHERE 0");
+                assertThat(rs.next()).isFalse();
+            }
+            // Feast's lookup by entity key (its online_read) is served by the primary key either way.
+            try (ResultSet rs = st.executeQuery("EXPLAIN QUERY PLAN SELECT entity_key, feature_name, value, event_ts FROM demo_driver_hourly_stats"
+                    + " WHERE entity_key IN (x'01', x'02') ORDER BY entity_key")) {
+                StringBuilder plan = new StringBuilder();
+                while (rs.next()) plan.append(rs.getString("detail")).append('\n');
+                assertThat(plan.toString()).contains("USING PRIMARY KEY (entity_key=?)").doesNotContain("SCAN");
             }
             Map<String, List<String>> rows = new LinkedHashMap<>();
             try (ResultSet rs = st.executeQuery("SELECT entity_key, feature_name, value, value_text, vector_value, event_ts, created_ts FROM demo_driver_hourly_stats ORDER BY feature_name")) {
@@ -102,11 +112,12 @@ class SqliteFeastLayoutTest {
                             rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7)));
                 }
             }
-            String ts = "2026-03-04 05:06:07.250000";
-            String created = "2026-03-04 05:06:08";
+            // Feast >= 0.42: INTEGER epoch seconds (the fraction dropped); value_text as Feast 0.66 fills it.
+            String ts = "1772600767";
+            String created = "1772600768";
             assertThat(rows).containsExactly(
-                    Map.entry("avg_daily_trips", java.util.Arrays.asList(DRIVER_1001_V3, INT64_1, null, null, ts, created)),
-                    Map.entry("conv_rate", java.util.Arrays.asList(DRIVER_1001_V3, FLOAT_1_5, null, null, ts, created)),
+                    Map.entry("avg_daily_trips", java.util.Arrays.asList(DRIVER_1001_V3, INT64_1, "1", null, ts, created)),
+                    Map.entry("conv_rate", java.util.Arrays.asList(DRIVER_1001_V3, FLOAT_1_5, "1.5", null, ts, created)),
                     Map.entry("missing", java.util.Arrays.asList(DRIVER_1001_V3, NULL, null, null, ts, created)),
                     Map.entry("note", java.util.Arrays.asList(DRIVER_1001_V3, STRING_HELLO, "hello", null, ts, created)));
         }
@@ -115,7 +126,7 @@ class SqliteFeastLayoutTest {
     @Test
     void larderReadsATableWrittenTheWayFeastWritesIt() throws Exception {
         // Feast's sqlite.py: CREATE TABLE ... (without value_text in older releases), rows inserted with
-        // naive-UTC text timestamps from Python's sqlite3 adapter.
+        // naive-UTC text timestamps from Python's sqlite3 adapter (Feast <= 0.41).
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE demo_driver_hourly_stats (entity_key BLOB, feature_name TEXT, value BLOB, vector_value BLOB,"
                     + " event_ts timestamp, created_ts timestamp, PRIMARY KEY(entity_key, feature_name))");
@@ -137,6 +148,26 @@ class SqliteFeastLayoutTest {
         assertThat(got.get(0).values()).containsOnly(
                 Map.entry("conv_rate", Value.ofFloat(1.5f)), Map.entry("avg_daily_trips", Value.ofInt64(1)), Map.entry("note", Value.ofString("hello")));
         assertThat(got.get(1).isPresent()).isFalse();
+
+        // larder apply adds the column Feast's newer releases have, and Larder's writes then work.
+        store.update(InfraChange.keep(List.of(VIEW)));
+        store.write(VIEW, List.of(new FeatureRow(EntityKey.of("driver_id", Value.ofInt64(7)), Map.of("note", Value.ofString("x")),
+                Instant.parse("2024-01-02T00:00:00Z"))), r -> { });
+        assertThat(store.read(VIEW, List.of(EntityKey.of("driver_id", Value.ofInt64(7))), List.of("note")).get(0).values())
+                .containsExactly(Map.entry("note", Value.ofString("x")));
+    }
+
+    @Test
+    void ekIndexFullGivesFeastsExactIndex() throws Exception {
+        try (OnlineStore full = new SqliteStoreProvider().create(new StoreContext("demo", repo, StoreOptions.of("sqlite", Map.of("ek_index", "full"))))) {
+            full.update(InfraChange.keep(List.of(VIEW)));
+            full.write(VIEW, List.of(new FeatureRow(EntityKey.of("driver_id", Value.ofInt64(1)), Map.of("note", Value.ofString("x")),
+                    Instant.parse("2024-01-01T00:00:00Z"))), r -> { });
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT sql FROM sqlite_master WHERE name = 'demo_driver_hourly_stats_ek'")) {
+            assertThat(rs.getString(1)).isEqualTo("CREATE INDEX \"demo_driver_hourly_stats_ek\" ON \"demo_driver_hourly_stats\" (entity_key)");
+        }
     }
 
     @Test
@@ -154,7 +185,7 @@ class SqliteFeastLayoutTest {
         store.update(InfraChange.keep(List.of(VIEW)));
         List<FeatureRow> rows = new ArrayList<>();
         List<EntityKey> keys = new ArrayList<>();
-        int n = SqliteOnlineStore.READ_CHUNK * 3 + 7;
+        int n = SqliteReader.READ_CHUNK * 3 + 7;
         for (int i = 0; i < n; i++) {
             EntityKey k = EntityKey.of("driver_id", Value.ofInt64(i));
             keys.add(k);
@@ -169,12 +200,18 @@ class SqliteFeastLayoutTest {
     void writingToAViewThatWasNeverAppliedSaysToApply() {
         FeatureRow row = new FeatureRow(EntityKey.of("driver_id", Value.ofInt64(1)), Map.of("note", Value.ofString("x")), Instant.now());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.write(VIEW, List.of(row), r -> { }))
-                .hasMessageContaining("demo_driver_hourly_stats").hasMessageContaining("larder apply");
+                .hasMessageContaining("demo_driver_hourly_stats").hasMessageContaining("larder apply")
+                .isInstanceOfSatisfying(dev.larder.spi.OnlineStoreException.class, e -> {
+                    assertThat(e.storeType()).isEqualTo("sqlite");
+                    assertThat(e.operation()).isEqualTo(dev.larder.spi.OnlineStoreException.Operation.WRITE);
+                    assertThat(e.isRetryable()).as("a missing table needs a person").isFalse();
+                    assertThat(e.resource()).contains("demo_driver_hourly_stats").contains(db.toString());
+                });
     }
 
     @Test
     void unknownOptionListsTheValidOnes() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> SqliteStoreConfig.from(StoreOptions.of("sqlite", Map.of("pth", "x.db")), repo))
-                .hasMessage("in-memory configuration: online_store.pth: unknown option for the sqlite store; valid options: [busy_timeout, path, read_pool_size]");
+                .hasMessage("in-memory configuration: online_store.pth: unknown option for the sqlite store; valid options: [busy_timeout, ek_index, path, read_only, read_pool_size, read_pool_timeout]");
     }
 }

@@ -41,6 +41,8 @@ public final class CassandraNode implements AutoCloseable {
     public static final String DEFAULT_VERSION = "5.0.9";
     /** The data center name SimpleSnitch reports. */
     public static final String LOCAL_DC = "datacenter1";
+    /** The superuser Cassandra creates on a node with password authentication (and its password). */
+    public static final String SUPERUSER = "cassandra";
 
     private static CassandraNode shared;
 
@@ -69,6 +71,18 @@ public final class CassandraNode implements AutoCloseable {
 
     /** Starts a private node (e.g. one a test stops on purpose). Stop it with {@link #stop()}. */
     public static CassandraNode start() {
+        return start(false);
+    }
+
+    /**
+     * Starts a private node that requires a login ({@code PasswordAuthenticator}); ready once the
+     * superuser {@value #SUPERUSER} (password {@value #SUPERUSER}) can log in.
+     */
+    public static CassandraNode startWithPasswordAuthentication() {
+        return start(true);
+    }
+
+    private static CassandraNode start(boolean passwordAuthentication) {
         String version = System.getProperty("larder.cassandra.version", DEFAULT_VERSION);
         Path cacheDir = Path.of(System.getProperty("larder.cassandra.workdir", System.getProperty("java.io.tmpdir") + "/larder-cassandra-cache"));
         String classpath = CassandraClasspath.resolve(version, cacheDir);
@@ -81,7 +95,7 @@ public final class CassandraNode implements AutoCloseable {
             Files.createDirectories(dir.resolve("conf/triggers"));
             Files.createDirectories(dir.resolve("data"));
             Files.createDirectories(dir.resolve("logs"));
-            Files.writeString(dir.resolve("conf/cassandra.yaml"), yaml(dir.resolve("data"), cqlPort, storagePort));
+            Files.writeString(dir.resolve("conf/cassandra.yaml"), yaml(dir.resolve("data"), cqlPort, storagePort, passwordAuthentication));
             Files.writeString(dir.resolve("conf/logback.xml"), LOGBACK);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the Cassandra configuration in " + dir, e);
@@ -95,9 +109,12 @@ public final class CassandraNode implements AutoCloseable {
         }
         command.add(java);
         command.addAll(jvmOptions(dir));
+        // The superuser is otherwise created 10 s after startup.
+        if (passwordAuthentication) command.add("-Dcassandra.superuser_setup_delay_ms=0");
         command.addAll(List.of("-cp", classpath, "org.apache.cassandra.service.CassandraDaemon"));
         Duration timeout = Duration.ofSeconds(Long.getLong("larder.cassandra.start.timeout.seconds", 180));
-        ServerProcess p = ServerProcess.start("cassandra", command, dir, timeout, () -> cqlHandshake(cqlPort));
+        ServerProcess p = ServerProcess.start("cassandra", command, dir, timeout,
+                () -> cqlHandshake(cqlPort) && (!passwordAuthentication || canLogIn(cqlPort, SUPERUSER, SUPERUSER)));
         return new CassandraNode(dir, cqlPort, storagePort, p);
     }
 
@@ -210,6 +227,40 @@ public final class CassandraNode implements AutoCloseable {
         }
     }
 
+    /** STARTUP, then a SASL PLAIN AUTH_RESPONSE: whether the node answers AUTH_SUCCESS (protocol v4 frames). */
+    static boolean canLogIn(int port, String user, String password) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+            s.setSoTimeout(5000);
+            java.io.ByteArrayOutputStream startup = new java.io.ByteArrayOutputStream();
+            java.io.DataOutputStream body = new java.io.DataOutputStream(startup);
+            body.writeShort(1);
+            body.writeUTF("CQL_VERSION");
+            body.writeUTF("3.0.0");
+            if (exchange(s, 0x01, startup.toByteArray()) != 0x03) return false; // AUTHENTICATE expected
+            byte[] token = ("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8);
+            java.nio.ByteBuffer auth = java.nio.ByteBuffer.allocate(4 + token.length).putInt(token.length).put(token);
+            return exchange(s, 0x0F, auth.array()) == 0x10; // AUTH_SUCCESS
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Sends one request frame and returns the response's opcode (its body is read and dropped). */
+    private static int exchange(Socket s, int opcode, byte[] body) throws IOException {
+        java.nio.ByteBuffer frame = java.nio.ByteBuffer.allocate(9 + body.length)
+                .put((byte) 0x04).put((byte) 0).putShort((short) 0).put((byte) opcode).putInt(body.length).put(body);
+        OutputStream out = s.getOutputStream();
+        out.write(frame.array());
+        out.flush();
+        InputStream in = s.getInputStream();
+        byte[] header = in.readNBytes(9);
+        if (header.length < 9) throw new IOException("connection closed");
+        int length = java.nio.ByteBuffer.wrap(header, 5, 4).getInt();
+        in.readNBytes(length);
+        return header[4] & 0xff;
+    }
+
     // ------------------------------------------------------------------------------- JDK
 
     /** A JDK 11 or 17, the only ones Cassandra 5.0 runs on. */
@@ -300,7 +351,7 @@ public final class CassandraNode implements AutoCloseable {
         return o;
     }
 
-    static String yaml(Path data, int cqlPort, int storagePort) {
+    static String yaml(Path data, int cqlPort, int storagePort, boolean passwordAuthentication) {
         return "cluster_name: larder-test\n"
                 + "num_tokens: 1\n"
                 + "initial_token: 0\n"
@@ -321,8 +372,12 @@ public final class CassandraNode implements AutoCloseable {
                 + "hints_directory: " + data.resolve("hints") + "\n"
                 + "cdc_raw_directory: " + data.resolve("cdc_raw") + "\n"
                 + "commitlog_sync: periodic\n"
+                // A node sharing two cores with other builds can take seconds to apply a write; the
+                // defaults (2 s writes, 5 s reads) then fail requests the client would still wait for.
+                + "write_request_timeout: 10000ms\n"
+                + "read_request_timeout: 10000ms\n"
                 + "commitlog_sync_period: 10000ms\n"
-                + "authenticator: AllowAllAuthenticator\n"
+                + "authenticator: " + (passwordAuthentication ? "PasswordAuthenticator" : "AllowAllAuthenticator") + "\n"
                 + "authorizer: AllowAllAuthorizer\n"
                 + "auto_snapshot: false\n"
                 + "memtable_heap_space: 64MiB\n"

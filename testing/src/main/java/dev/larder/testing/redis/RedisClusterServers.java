@@ -2,6 +2,7 @@ package dev.larder.testing.redis;
 
 import dev.larder.testing.FreePorts;
 import dev.larder.testing.ServerProcess;
+import dev.larder.testing.net.DelayProxy;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,26 +14,42 @@ import java.util.List;
  * --cluster-enabled yes} processes, slots split evenly with CLUSTER ADDSLOTSRANGE, joined with
  * CLUSTER MEET, ready once every node reports {@code cluster_state:ok}. Bus ports are chosen
  * explicitly ({@code --cluster-port}) because port+10000 may not exist for a high free port.
+ *
+ * <p>{@link #startBehindProxies} puts a {@link DelayProxy} in front of each node and makes the
+ * node announce the proxy's port ({@code --cluster-announce-port}): CLUSTER SLOTS, CLUSTER NODES
+ * and MOVED replies name the proxies, so every client request (never the cluster bus) passes
+ * through one and {@link #requestCount()} counts the client turns of the whole cluster.
  */
 public final class RedisClusterServers implements AutoCloseable {
     public static final int MASTERS = 3;
     private static RedisClusterServers shared;
 
     private final List<Integer> ports = new ArrayList<>();
+    private final List<DelayProxy> proxies = new ArrayList<>();
     private final List<ServerProcess> processes = new ArrayList<>();
 
     private RedisClusterServers() {
     }
 
+    /** The test JVM's shared cluster without proxies, started on first use. */
     public static synchronized RedisClusterServers shared() {
         if (shared == null) shared = start();
         return shared;
     }
 
     public static RedisClusterServers start() {
+        return start(null);
+    }
+
+    /** A cluster whose nodes are reached only through delay proxies adding {@code addedRoundTrip} each. */
+    public static RedisClusterServers startBehindProxies(Duration addedRoundTrip) {
+        return start(addedRoundTrip);
+    }
+
+    private static RedisClusterServers start(Duration addedRoundTrip) {
         RedisClusterServers c = new RedisClusterServers();
         try {
-            c.launch();
+            c.launch(addedRoundTrip);
         } catch (RuntimeException e) {
             c.close();
             throw e;
@@ -40,7 +57,7 @@ public final class RedisClusterServers implements AutoCloseable {
         return c;
     }
 
-    private void launch() {
+    private void launch(Duration addedRoundTrip) {
         List<Integer> busPorts = new ArrayList<>();
         for (int i = 0; i < MASTERS; i++) {
             int port = FreePorts.find();
@@ -49,6 +66,11 @@ public final class RedisClusterServers implements AutoCloseable {
             List<String> cmd = RedisServer.baseCommand(port, dir);
             cmd.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", dir.resolve("nodes-" + port + ".conf").toString(),
                     "--cluster-port", String.valueOf(bus), "--cluster-node-timeout", "5000"));
+            if (addedRoundTrip != null) {
+                DelayProxy proxy = DelayProxy.start(port, addedRoundTrip);
+                proxies.add(proxy);
+                cmd.addAll(List.of("--cluster-announce-port", String.valueOf(proxy.port())));
+            }
             processes.add(ServerProcess.start("redis-cluster-" + port, cmd, dir, RedisServer.START_TIMEOUT, () -> Resp.ping(port)));
             ports.add(port);
             busPorts.add(bus);
@@ -89,19 +111,37 @@ public final class RedisClusterServers implements AutoCloseable {
         }
     }
 
+    /** The ports the servers listen on (for admin commands that must bypass the proxies). */
     public List<Integer> ports() {
         return List.copyOf(ports);
     }
 
-    /** {@code 127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3}, a cluster connection string. */
+    /** The ports clients are told to use: the proxies' when the cluster is behind proxies, else the servers'. */
+    public List<Integer> clientPorts() {
+        if (proxies.isEmpty()) return ports();
+        List<Integer> out = new ArrayList<>();
+        for (DelayProxy p : proxies) out.add(p.port());
+        return out;
+    }
+
+    /** {@code 127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3} with the {@link #clientPorts()}, a cluster connection string. */
     public String connectionString() {
         List<String> parts = new ArrayList<>();
-        for (int p : ports) parts.add("127.0.0.1:" + p);
+        for (int p : clientPorts()) parts.add("127.0.0.1:" + p);
         return String.join(",", parts);
+    }
+
+    /** Client turns through all the proxies so far (see {@link DelayProxy#requestCount()}). */
+    public long requestCount() {
+        if (proxies.isEmpty()) throw new IllegalStateException("this cluster was started without proxies: nothing counts its requests");
+        long n = 0;
+        for (DelayProxy p : proxies) n += p.requestCount();
+        return n;
     }
 
     @Override
     public void close() {
         processes.forEach(ServerProcess::stop);
+        proxies.forEach(DelayProxy::close);
     }
 }

@@ -84,6 +84,16 @@ public final class RedisServer implements AutoCloseable {
         FreePorts.awaitClosed(port, Duration.ofSeconds(10));
     }
 
+    /** Kills the server with SIGKILL, as a crash would (no goodbye to clients), and waits until its port is closed. */
+    public synchronized void kill() {
+        if (process != null) {
+            ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
+            process.stop();
+            process = null;
+        }
+        FreePorts.awaitClosed(port, Duration.ofSeconds(10));
+    }
+
     /** Starts a stopped server again on the same port (its data is gone: no persistence). */
     public synchronized void restart() {
         if (process != null && process.isAlive()) return;
