@@ -23,7 +23,6 @@ import dev.larder.spi.Value;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
-import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 
@@ -350,7 +349,7 @@ public final class FeatureStore implements AutoCloseable {
         private ServingConfig serving = ServingConfig.DEFAULTS;
         private CacheConfig cache = CacheConfig.OFF;
         private MeterRegistry meters = Metrics.globalRegistry;
-        private OpenTelemetry openTelemetry = GlobalOpenTelemetry.get();
+        private OpenTelemetry openTelemetry; // null: GlobalOpenTelemetry, looked up at the first request
         private String storeType;
         private boolean ownsStore;
 
@@ -424,7 +423,7 @@ public final class FeatureStore implements AutoCloseable {
             return this;
         }
 
-        /** Where Larder's spans go (default: GlobalOpenTelemetry, a no-op without an SDK). */
+        /** Where Larder's spans go (default: GlobalOpenTelemetry at the first request, a no-op without an SDK). */
         public Builder openTelemetry(OpenTelemetry otel) {
             this.openTelemetry = Objects.requireNonNull(otel);
             return this;

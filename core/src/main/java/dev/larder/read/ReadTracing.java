@@ -21,21 +21,36 @@ public final class ReadTracing {
     static final AttributeKey<Long> ROWS = AttributeKey.longKey("larder.entity_rows");
     static final AttributeKey<Long> CACHE_HITS = AttributeKey.longKey("larder.cache_hits");
 
-    private final Tracer tracer;
+    private final OpenTelemetry otel;
+    private volatile Tracer tracer;
     private final String storeType;
 
+    /**
+     * @param otel the OpenTelemetry to trace with; null means {@code GlobalOpenTelemetry}, looked up
+     *             at the first request rather than here, so that an application that installs its
+     *             SDK after building the FeatureStore (but before serving) is still traced
+     */
     public ReadTracing(OpenTelemetry otel, String storeType) {
-        this.tracer = otel.getTracer("dev.larder");
+        this.otel = otel;
         this.storeType = storeType;
     }
 
+    private Tracer tracer() {
+        Tracer t = tracer;
+        if (t == null) {
+            t = (otel != null ? otel : io.opentelemetry.api.GlobalOpenTelemetry.get()).getTracer("dev.larder");
+            tracer = t;
+        }
+        return t;
+    }
+
     public Span startRequest(int entityRows) {
-        return tracer.spanBuilder("larder.get_online_features").setSpanKind(SpanKind.INTERNAL)
+        return tracer().spanBuilder("larder.get_online_features").setSpanKind(SpanKind.INTERNAL)
                 .setAttribute(STORE, storeType).setAttribute(ROWS, (long) entityRows).startSpan();
     }
 
     public Span startViewRead(Span parent, String view, int keys) {
-        return tracer.spanBuilder("larder.read " + view).setParent(Context.current().with(parent))
+        return tracer().spanBuilder("larder.read " + view).setParent(Context.current().with(parent))
                 .setAttribute(STORE, storeType).setAttribute(VIEW, view).setAttribute(KEYS, (long) keys).startSpan();
     }
 
