@@ -60,7 +60,8 @@ final class SparkTestRepos {
     }
 
     static String redis(String address, int db) {
-        return "online_store:\n  type: redis\n  connection_string: \"" + address + ",db=" + db + "\"\n";
+        // A generous timeout: a shared 2-core CI machine can hold a 1,000-row pipeline past the default 5 s.
+        return "online_store:\n  type: redis\n  connection_string: \"" + address + ",db=" + db + "\"\n  command_timeout: 60s\n";
     }
 
     static final String SPARK = "batch_engine:\n  type: spark\n  partitions: 3\nmaterialization:\n  online_write_batch_size: 500\n";
