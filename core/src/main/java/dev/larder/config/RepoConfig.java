@@ -87,20 +87,10 @@ public record RepoConfig(String project, Path repoPath, String source, Path regi
             problems.add(where + "entity_key_serialization_version: '" + version + "' is not supported; Larder reads and writes version 3 only");
         }
 
-        String type = DEFAULT_STORE_TYPE;
-        Map<String, Object> storeMap = Map.of();
-        Object online = yaml.get("online_store");
-        if (online instanceof Map) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> m = (Map<String, Object>) online;
-            storeMap = m;
-            Object t = m.get("type");
-            if (t != null) type = String.valueOf(t).trim();
-        } else if (online instanceof String) {
-            type = ((String) online).trim();
-        } else if (online != null) {
-            problems.add(where + "online_store: expected a mapping with a 'type' key");
-        }
+        TypedSection online = TypedSection.of(yaml.get("online_store"), DEFAULT_STORE_TYPE,
+                where + "online_store: expected a mapping with a 'type' key", problems);
+        String type = online.type();
+        Map<String, Object> storeMap = online.options();
 
         int batchSize = DEFAULT_BATCH_SIZE;
         Object mat = yaml.get("materialization");
@@ -125,20 +115,10 @@ public record RepoConfig(String project, Path repoPath, String source, Path regi
             problems.add(where + "materialization: expected a mapping such as {batch_size: 10000}");
         }
 
-        String engineType = DEFAULT_BATCH_ENGINE;
-        Map<String, Object> engineMap = Map.of();
-        Object engine = yaml.get("batch_engine");
-        if (engine instanceof Map) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> m = (Map<String, Object>) engine;
-            engineMap = m;
-            Object t = m.get("type");
-            if (t != null) engineType = String.valueOf(t).trim();
-        } else if (engine instanceof String) {
-            engineType = ((String) engine).trim();
-        } else if (engine != null) {
-            problems.add(where + "batch_engine: expected a mapping with a 'type' key, such as {type: spark, master: \"local[*]\"}");
-        }
+        TypedSection engine = TypedSection.of(yaml.get("batch_engine"), DEFAULT_BATCH_ENGINE,
+                where + "batch_engine: expected a mapping with a 'type' key, such as {type: spark, master: \"local[*]\"}", problems);
+        String engineType = engine.type();
+        Map<String, Object> engineMap = engine.options();
         Map<String, Object> engineOptions = new java.util.LinkedHashMap<>(engineMap);
         engineOptions.remove("type");
         ServingConfig serving = ServingConfig.parse(source, yaml.get("serving"), problems);
@@ -223,6 +203,21 @@ public record RepoConfig(String project, Path repoPath, String source, Path regi
                 problems.add(where + "registry.registry_type: '" + type + "' is not supported; Larder reads registry_type file or sql"
                         + " (remote and snowflake registries are not supported)");
                 return null;
+        }
+    }
+
+    /** A plugin section ({@code online_store:}, {@code batch_engine:}): a type name alone, or a mapping with {@code type} and the plugin's options. */
+    private record TypedSection(String type, Map<String, Object> options) {
+        @SuppressWarnings("unchecked")
+        static TypedSection of(Object raw, String defaultType, String malformed, List<String> problems) {
+            if (raw instanceof Map) {
+                Map<String, Object> m = (Map<String, Object>) raw;
+                Object t = m.get("type");
+                return new TypedSection(t == null ? defaultType : String.valueOf(t).trim(), m);
+            }
+            if (raw instanceof String) return new TypedSection(((String) raw).trim(), Map.of());
+            if (raw != null) problems.add(malformed);
+            return new TypedSection(defaultType, Map.of());
         }
     }
 }
