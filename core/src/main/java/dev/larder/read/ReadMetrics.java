@@ -27,7 +27,10 @@ import java.util.concurrent.TimeUnit;
 public final class ReadMetrics {
     private final MeterRegistry registry;
     private final String storeType;
+    // Meters by their tags, so that a request looks them up once instead of building and registering each time.
     private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
+    private final Map<String, Timer> viewTimers = new ConcurrentHashMap<>();
+    private final Map<String, Counter[]> valueCounters = new ConcurrentHashMap<>();
     private final DistributionSummary entityRows;
     private final DistributionSummary features;
 
@@ -64,25 +67,34 @@ public final class ReadMetrics {
             int[] counts = new int[FieldStatus.values().length];
             for (FieldStatus s : response.columns().get(joinKeys + c).statuses()) counts[s.ordinal()]++;
             for (FieldStatus s : FieldStatus.values()) {
-                if (counts[s.ordinal()] > 0) {
-                    Counter.builder("larder.online.values").description("Feature values served, by status").tag("view", view)
-                            .tag("status", s.name()).register(registry).increment(counts[s.ordinal()]);
-                }
+                if (counts[s.ordinal()] > 0) valueCounter(view, s).increment(counts[s.ordinal()]);
             }
         }
     }
 
     /** Records one view's read from the store or the cache. */
     public void viewRead(String view, String source, long nanos, Throwable error) {
-        Timer.builder("larder.online.view.read").description("Reads of one view within an online read").tag("view", view)
-                .tag("store", storeType).tag("source", source).tag("outcome", outcome(error)).register(registry)
-                .record(nanos, TimeUnit.NANOSECONDS);
+        String outcome = outcome(error);
+        viewTimers.computeIfAbsent(view + '\0' + source + '\0' + outcome, k -> Timer.builder("larder.online.view.read")
+                .description("Reads of one view within an online read").tag("view", view).tag("store", storeType)
+                .tag("source", source).tag("outcome", outcome).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
         if (error != null && !(error instanceof dev.larder.StoreBusyException) && !(error instanceof java.util.concurrent.TimeoutException)) {
             String kind = error instanceof OnlineStoreException ? ((OnlineStoreException) error).operation().name().toLowerCase(java.util.Locale.ROOT)
                     : error.getClass().getSimpleName();
             Counter.builder("larder.store.errors").description("Failed store operations").tag("store", storeType).tag("kind", kind)
                     .register(registry).increment();
         }
+    }
+
+    private Counter valueCounter(String view, FieldStatus status) {
+        Counter[] byStatus = valueCounters.computeIfAbsent(view, v -> new Counter[FieldStatus.values().length]);
+        Counter c = byStatus[status.ordinal()];
+        if (c == null) {
+            c = Counter.builder("larder.online.values").description("Feature values served, by status").tag("view", view)
+                    .tag("status", status.name()).register(registry); // idempotent: a racing thread gets the same counter
+            byStatus[status.ordinal()] = c;
+        }
+        return c;
     }
 
     static String outcome(Throwable error) {
