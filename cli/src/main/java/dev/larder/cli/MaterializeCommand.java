@@ -13,6 +13,7 @@ import picocli.CommandLine.ParentCommand;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "materialize", description = "Load the latest row per entity with event time in [START, END] (both included) into the online store.")
@@ -33,15 +34,26 @@ final class MaterializeCommand implements Callable<Integer> {
     public Integer call() {
         Instant s = Dates.parse("START", start, cli.clock);
         Instant e = Dates.parse("END", end, cli.clock);
-        Repository repo = Repository.open(cli.repo());
+        Repository repo = openApplied(cli);
         try (OnlineStore store = repo.openStore()) {
             report(cli, new Materializer(repo, store, new ProgressReporter(cli.out, cli.interactive)).materialize(views, s, e));
         }
         return 0;
     }
 
+    /**
+     * The repository, checked to have a registry before the store is opened: opening a SQLite store
+     * creates its file, which a run that cannot materialize anything must not leave behind.
+     */
+    static Repository openApplied(LarderCli cli) {
+        Repository repo = Repository.open(cli.repo());
+        repo.appliedRegistry();
+        return repo;
+    }
+
     static void report(LarderCli cli, List<ViewResult> results) {
         long rows = results.stream().mapToLong(ViewResult::rows).sum();
-        cli.out.println("Materialized " + results.size() + " feature view" + (results.size() == 1 ? "" : "s") + ", " + rows + " rows written.");
+        cli.out.println(String.format(Locale.ROOT, "Materialized %d feature view%s: %,d rows sent to the online store,"
+                + " which keeps the newest row per entity.", results.size(), results.size() == 1 ? "" : "s", rows));
     }
 }

@@ -82,7 +82,8 @@ final class ProgressReporter implements MaterializationListener {
         if (r.skipped()) {
             out.println(r.view() + ": " + r.note() + (r.rows() == 0 && r.note().startsWith("no rows") ? "; watermark set to " + r.end() : ""));
         } else {
-            out.println(String.format(Locale.ROOT, "%s: wrote %,d rows in %.2f s (%,.0f rows/s); materialized up to %s",
+            // "sent", not "wrote": the store keeps the newer of a stored and a sent row, so a sent row may change nothing.
+            out.println(String.format(Locale.ROOT, "%s: sent %,d rows to the online store in %.2f s (%,.0f rows/s); materialized up to %s",
                     r.view(), r.rows(), r.elapsed().toNanos() / 1e9, r.rowsPerSecond(), r.end()));
         }
         out.flush();

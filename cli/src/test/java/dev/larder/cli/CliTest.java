@@ -87,7 +87,7 @@ class CliTest {
         assertThat(apply.out()).contains("+ create feature view driver_hourly_stats (3 features, entities [driver], ttl 1d)")
                 .contains("CREATE table driver_repo_driver_hourly_stats").contains("Applied.");
         CliRunner.Result mat = ok(inRepo("materialize", "2024-05-01", "2024-06-01T11:30:00Z"));
-        assertThat(mat.out()).contains("driver_hourly_stats: wrote 5 rows").contains("Materialized 1 feature view, 5 rows written.");
+        assertThat(mat.out()).contains("driver_hourly_stats: sent 5 rows to the online store").contains("Materialized 1 feature view: 5 rows sent to the online store, which keeps the newest row per entity.");
 
         CliRunner.Result get = ok(inRepo("get", "--features", "driver_hourly_stats:conv_rate,driver_hourly_stats:avg_daily_trips,driver_hourly_stats:acc_rate",
                 "--entity", "driver_id=1001", "--entity", "driver_id=1005", "--entity", "driver_id=4242", "--output", "json"));
@@ -120,6 +120,62 @@ class CliTest {
                 .containsPattern("7\\s+\\(NOT_FOUND\\)");
     }
 
+    /** Issue 21 item 5: newest-wins may keep every stored row, so the count is of rows sent, and the output says so. */
+    @Test
+    void materializingOlderRowsReportsRowsSentAndTheStoreKeepsTheNewer() throws Exception {
+        ok(inRepo("apply"));
+        Instant newer = Instant.parse("2024-06-01T11:30:00Z");
+        ok(inRepo("materialize", "2024-05-01", newer.toString()));
+        // An interval ending a day earlier: every row it sends is older than the stored one.
+        CliRunner.Result older = ok(inRepo("materialize", "2024-05-01", "2024-05-31T11:30:00Z"));
+        assertThat(older.out()).contains("driver_hourly_stats: sent 5 rows to the online store in ")
+                .contains("Materialized 1 feature view: 5 rows sent to the online store, which keeps the newest row per entity.")
+                .doesNotContain("wrote").doesNotContain("written");
+        JsonNode got = JSON.readTree(ok(inRepo("get", "--features", "driver_hourly_stats:avg_daily_trips", "--entity", "driver_id=1001",
+                "--output", "json")).out());
+        assertThat(got.at("/results/1/values/0").longValue()).as("the newer stored row was kept").isEqualTo((Long) latest(repo, 1001, newer)[2]);
+        assertThat(got.at("/results/1/event_timestamps/0").asText()).isEqualTo(latest(repo, 1001, newer)[3].toString());
+    }
+
+    /** Issue 21 item 20: materialize before apply fails with the way out and leaves no empty online.db behind. */
+    @Test
+    void materializeBeforeApplyCreatesNothing() {
+        Path db = repo.resolve("data/online.db");
+        assertThat(fails(1, inRepo("materialize", "2024-05-01", "2024-06-01")).err()).contains("no registry yet; run 'larder apply' first");
+        assertThat(db).doesNotExist();
+        assertThat(fails(1, inRepo("materialize-incremental", "now")).err()).contains("no registry yet; run 'larder apply' first");
+        assertThat(db).doesNotExist();
+        assertThat(repo.resolve("data/registry.json")).doesNotExist();
+    }
+
+    /** Issue 21 item 20: a source file that is not there is applied (it may come later), with a warning naming view and path. */
+    @Test
+    void applyWarnsOfAMissingSourceFileAndStillApplies() throws Exception {
+        Path source = repo.resolve("data/driver_stats.parquet");
+        Files.delete(source);
+        String warning = "WARNING: feature view 'driver_hourly_stats': source file " + source + " does not exist; materialize will fail until it does";
+        assertThat(ok(inRepo("plan")).out()).contains(warning);
+        CliRunner.Result apply = ok(inRepo("apply"));
+        assertThat(apply.out()).contains(warning).contains("Applied.");
+        assertThat(JSON.readTree(Files.readString(repo.resolve("data/registry.json"))).at("/feature_views/0/name").asText())
+                .isEqualTo("driver_hourly_stats");
+    }
+
+    /** Issue 21 item 20: JSON's 1002.0 is the integer key 1002; 1002.5 names the key, its type and the value. */
+    @Test
+    void entitiesFileWithAWholeFloatKey() throws Exception {
+        ok(inRepo("apply"));
+        ok(inRepo("materialize", "2024-05-01", "2024-06-01T11:30:00Z"));
+        Files.writeString(tmp.resolve("float.json"), "[{\"driver_id\": 1002.0}]");
+        JsonNode got = JSON.readTree(ok(inRepo("get", "--features", "driver_hourly_stats:avg_daily_trips", "--entities-file",
+                tmp.resolve("float.json").toString(), "--output", "json")).out());
+        assertThat(got.at("/results/0/values").toString()).isEqualTo("[1002]");
+        assertThat(got.at("/results/1/values/0").longValue()).isEqualTo((Long) latest(repo, 1002, Instant.parse("2024-06-01T11:30:00Z"))[2]);
+        Files.writeString(tmp.resolve("half.json"), "[{\"driver_id\": 1002.5}]");
+        assertThat(fails(1, inRepo("get", "--features", "driver_hourly_stats:avg_daily_trips", "--entities-file", tmp.resolve("half.json").toString())).err())
+                .isEqualTo("error: Join key 'driver_id' is INT64; the value 1002.5 (BigDecimal) is not a valid INT64\n");
+    }
+
     @Test
     void entitiesFileInBothForms() throws Exception {
         ok(inRepo("apply"));
@@ -139,7 +195,7 @@ class CliTest {
         ok(inRepo("apply"));
         // First run: no watermark, so from END minus ttl (1d): the latest row per driver, at 12:00.
         CliRunner.Result first = ok(inRepo("materialize-incremental", "now"));
-        assertThat(first.out()).contains("event time 2024-05-31T12:34:56Z .. 2024-06-01T12:34:56Z").contains("wrote 5 rows");
+        assertThat(first.out()).contains("event time 2024-05-31T12:34:56Z .. 2024-06-01T12:34:56Z").contains("sent 5 rows");
         JsonNode reg = JSON.readTree(Files.readString(repo.resolve("data/registry.json")));
         assertThat(reg.at("/feature_views/0/materialized_intervals").toString())
                 .isEqualTo("[{\"start\":\"2024-05-31T12:34:56Z\",\"end\":\"2024-06-01T12:34:56Z\"}]");
@@ -179,7 +235,7 @@ class CliTest {
 
         writeItems(r, false);
         CliRunner.Result rerun = ok(inRepo("materialize", "2024-01-01", "2024-01-02"));
-        assertThat(rerun.out()).contains("wrote 256 rows");
+        assertThat(rerun.out()).contains("sent 256 rows");
         assertThat(sqliteCount(db, "SELECT count(*) FROM lists_item_lists")).isEqualTo(256 * 2);
         assertThat(sqliteCount(db, "SELECT count(DISTINCT entity_key) FROM lists_item_lists")).isEqualTo(256);
         JsonNode got = JSON.readTree(ok(inRepo("get", "--features", "item_lists:scores,item_lists:rank", "--entity", "item_id=0",
@@ -212,7 +268,7 @@ class CliTest {
         }
         repo = r;
         ok(inRepo("apply"));
-        assertThat(ok(inRepo("materialize", "2024-01-01", "2024-01-02")).out()).contains("wrote 2,000 rows");
+        assertThat(ok(inRepo("materialize", "2024-01-01", "2024-01-02")).out()).contains("sent 2,000 rows");
         Path db = r.resolve("data/online.db");
         assertThat(sqliteCount(db, "SELECT count(*) FROM bulk_items")).isEqualTo(6000);
         assertThat(sqliteCount(db, "SELECT count(*) FROM bulk_items WHERE feature_name = 'label' AND value_text IS NOT NULL")).isEqualTo(2000 - 286);
@@ -264,7 +320,7 @@ class CliTest {
         Files.writeString(r.resolve("data/totals.csv"), "ts,drivers_online,note\n2024-05-01T10:00:00Z,41,early\n2024-05-01T11:00:00Z,42,late\n");
         repo = r;
         ok(inRepo("apply"));
-        assertThat(ok(inRepo("materialize", "2024-05-01", "2024-05-02")).out()).contains("wrote 1 rows");
+        assertThat(ok(inRepo("materialize", "2024-05-01", "2024-05-02")).out()).contains("sent 1 rows");
         JsonNode got = JSON.readTree(ok(inRepo("get", "--features", "totals:drivers_online,totals:note", "--output", "json")).out());
         assertThat(got.at("/metadata/feature_names").toString()).isEqualTo("[\"drivers_online\",\"note\"]");
         assertThat(got.at("/results/0/values").toString()).isEqualTo("[42]");
@@ -340,7 +396,7 @@ class CliTest {
         Path dir = tmp.resolve("qs");
         CliRunner.Result r = ok("quickstart", dir.toString());
         assertThat(r.out()).contains("$ larder init " + dir).contains("$ larder apply").contains("$ larder materialize-incremental now")
-                .contains("wrote 5 rows").containsPattern("driver_id\\s+conv_rate\\s+acc_rate\\s+avg_daily_trips")
+                .contains("sent 5 rows").containsPattern("driver_id\\s+conv_rate\\s+acc_rate\\s+avg_daily_trips")
                 .contains("Try next:").contains(dir + "/data/online.db");
         Instant end = NOW;
         for (long d : new long[] {1001, 1002, 1003}) {
@@ -405,7 +461,7 @@ class CliTest {
         Files.writeString(repo.resolve("data/driver_stats.parquet"), "");
         CliRunner.Result r = ok(inRepo("materialize", "2024-05-01", "2024-06-01"));
         assertThat(r.out()).contains("source file " + repo.resolve("data/driver_stats.parquet") + " is empty; nothing to materialize")
-                .contains("0 rows written");
+                .contains("0 rows sent to the online store");
     }
 
     @Test

@@ -218,7 +218,7 @@ class FeastRepoServingTest {
         CliRunner.Result mat = cli.run("--repo", repo.toString(), "materialize", NOW.minus(Duration.ofDays(3)).toString(), end.toString(),
                 "--views", "driver_hourly_stats");
         assertThat(mat.code()).as(mat.toString()).isZero();
-        assertThat(mat.out()).contains("driver_hourly_stats: wrote 5 rows");
+        assertThat(mat.out()).contains("driver_hourly_stats: sent 5 rows");
 
         CliRunner.Result get = cli.run("--repo", repo.toString(), "get", "--features", "driver_hourly_stats:avg_daily_trips",
                 "--entity", "driver_id=1003", "--output", "json");

@@ -65,7 +65,7 @@ public final class LarderSpark {
                     ? materializeIncremental(spark, repo, Instant.parse(args[2]), views)
                     : materialize(spark, repo, Instant.parse(args[1]), Instant.parse(args[2]), views);
             for (ViewResult r : results) {
-                System.out.println(r.view() + ": " + (r.skipped() ? r.note() : "wrote " + r.rows() + " rows; materialized up to " + r.end()));
+                System.out.println(r.view() + ": " + (r.skipped() ? r.note() : "sent " + r.rows() + " rows to the online store; materialized up to " + r.end()));
             }
         } catch (LarderException e) {
             System.err.println("error: " + e.getMessage());

@@ -97,7 +97,8 @@ final class MaterializeHandler {
                 v.put("name", r.view());
                 v.put("start", r.start().toString());
                 v.put("end", r.end().toString());
-                v.put("rows_written", r.rows());
+                // Rows sent to the store; newest-wins keeps a stored newer row, so not every sent row changed it.
+                v.put("rows_sent", r.rows());
                 if (!r.note().isEmpty()) v.put("note", r.note());
             }
             return JsonEndpoint.JsonReply.json(HttpStatus.OK, reply.toString().getBytes(StandardCharsets.UTF_8));
