@@ -23,8 +23,10 @@ public final class EntityValues {
         ValueType type = joinKey.type();
         if (raw instanceof Value) {
             Value v = (Value) raw;
-            if (v.type() == type) return v;
-            throw wrong(joinKey, raw);
+            if (v.type() != type) throw wrong(joinKey, raw);
+            String text = WellFormedStrings.problem(v);
+            if (text != null) throw new LarderException("Join key '" + joinKey.name() + "': " + text);
+            return v;
         }
         if ((raw instanceof Double || raw instanceof Float || raw instanceof java.math.BigDecimal)
                 && (type == ValueType.INT64 || type == ValueType.INT32 || type == ValueType.UNIX_TIMESTAMP)) {
@@ -33,7 +35,12 @@ public final class EntityValues {
         try {
             switch (type) {
                 case STRING:
-                    if (raw instanceof String) return Value.ofString((String) raw);
+                    if (raw instanceof String) {
+                        // x, U+D800, y would be encoded as the key x?y: another entity's.
+                        String text = WellFormedStrings.problem((String) raw);
+                        if (text != null) throw new LarderException("Join key '" + joinKey.name() + "': " + text);
+                        return Value.ofString((String) raw);
+                    }
                     break;
                 case BYTES:
                     if (raw instanceof byte[]) return Value.ofBytes((byte[]) raw);

@@ -166,6 +166,10 @@ public final class FeatureStore implements AutoCloseable {
                 throw new LarderException("Join key '" + jk.name() + "' of view '" + view.name() + "' is " + jk.type() + "; got a "
                         + v.type() + " value in entity " + row.entityKey() + " (no read could ever find it)");
             }
+            String text = WellFormedStrings.problem(v);
+            if (text != null) {
+                throw new LarderException("Join key '" + jk.name() + "' of view '" + view.name() + "': " + text + " (nothing was written)");
+            }
         }
         for (Map.Entry<String, Value> e : row.values().entrySet()) {
             Field f = view.feature(e.getKey()).orElseThrow(() -> new LarderException(
@@ -174,6 +178,11 @@ public final class FeatureStore implements AutoCloseable {
             if (!v.isNull() && v.type() != f.type()) {
                 throw new LarderException("Feature '" + view.name() + ":" + f.name() + "' is " + f.type() + "; got a " + v.type()
                         + " value for entity " + row.entityKey());
+            }
+            String text = WellFormedStrings.problem(v);
+            if (text != null) {
+                throw new LarderException("Feature '" + view.name() + ":" + f.name() + "' of entity " + row.entityKey() + ": " + text
+                        + " (nothing was written)");
             }
         }
     }
@@ -439,7 +448,19 @@ public final class FeatureStore implements AutoCloseable {
             if (store == null) {
                 throw new IllegalStateException("Set config(...) or store(...) before build()");
             }
-            return new FeatureStore(this);
+            try {
+                return new FeatureStore(this);
+            } catch (RuntimeException | Error e) {
+                // No registry, a view twice, ...: the store config(...) opened (connections, files, threads) is released.
+                if (ownsStore) {
+                    try {
+                        store.close();
+                    } catch (RuntimeException closing) {
+                        e.addSuppressed(closing);
+                    }
+                }
+                throw e;
+            }
         }
     }
 }

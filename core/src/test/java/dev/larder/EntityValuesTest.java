@@ -34,6 +34,22 @@ class EntityValuesTest {
                 .hasMessageContaining("(STRING) is not a valid INT64");
     }
 
+    /** Issue 13 item 15: UTF-8 cannot encode a lone surrogate; the key "x\\uD800y" would be stored and read as x?y, another entity. */
+    @Test
+    void aStringKeyWithALoneSurrogateIsRefused() {
+        Field customer = new Field("customer_id", ValueType.STRING);
+        assertThatThrownBy(() -> EntityValues.convert(customer, "x\uD800y"))
+                .isInstanceOf(LarderException.class)
+                .hasMessage("Join key 'customer_id': the string \"x\\uD800y\" holds a lone UTF-16 surrogate (\\uD800 at index 1),"
+                        + " which UTF-8 cannot encode (it would be stored as '?'); send well-formed Unicode");
+        assertThatThrownBy(() -> EntityValues.convert(customer, Value.ofString("\uDC00"))).hasMessageContaining("(\\uDC00 at index 0)");
+        // A surrogate pair is one well-formed character.
+        assertThat(EntityValues.convert(customer, "x\uD83D\uDE00y")).isEqualTo(Value.ofString("x\uD83D\uDE00y"));
+        assertThat(WellFormedStrings.loneSurrogateAt("ab\uD83D")).isEqualTo(2);
+        assertThat(WellFormedStrings.loneSurrogateAt("\uDE00\uD83D")).isZero();
+        assertThat(WellFormedStrings.loneSurrogateAt("plain")).isEqualTo(-1);
+    }
+
     @Test
     void featureReferencesNeedAView() {
         assertThat(FeatureRef.parse("driver_hourly_stats:conv_rate")).isEqualTo(new FeatureRef("driver_hourly_stats", "conv_rate"));

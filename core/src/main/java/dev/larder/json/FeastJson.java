@@ -2,7 +2,9 @@ package dev.larder.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.larder.OnlineResponse;
 import dev.larder.spi.Value;
 
@@ -22,10 +24,18 @@ import java.util.List;
  * Values: numbers and booleans as JSON numbers and booleans, bytes as base64, UNIX_TIMESTAMP as
  * RFC 3339 UTC text, lists as arrays, null (and withheld values) as {@code null}. A missing event
  * time is Feast's zero timestamp, {@code 1970-01-01T00:00:00Z}.
+ *
+ * <p>FLOAT and DOUBLE values that JSON has no number for (NaN, +∞, −∞) are written as the strings
+ * {@code "NaN"}, {@code "Infinity"} and {@code "-Infinity"}: protobuf's JSON mapping of Feast's
+ * Value message, which keeps the response valid JSON and the value recoverable. (Feast 0.66's
+ * feature server has no encoding for them: Starlette's JSONResponse refuses non-finite floats,
+ * so such a request fails with 500.) Finite values are always JSON numbers. Requests may carry
+ * these strings, or the bare tokens {@code NaN}, {@code Infinity}, {@code -Infinity} that
+ * Python's {@code json.dumps} writes and Feast's server reads: {@link #JSON} accepts them.
  */
 public final class FeastJson {
-    /** A shared, configured mapper (thread-safe). */
-    public static final ObjectMapper JSON = new ObjectMapper();
+    /** A shared, configured mapper (thread-safe); it reads the bare NaN and Infinity tokens Python writes. */
+    public static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
     private static final JsonFactory FACTORY = JSON.getFactory();
 
     private FeastJson() {
@@ -84,8 +94,8 @@ public final class FeastJson {
             case STRING -> g.writeString(v.asString());
             case INT32 -> g.writeNumber(v.asInt32());
             case INT64 -> g.writeNumber(v.asInt64());
-            case DOUBLE -> g.writeNumber(v.asDouble());
-            case FLOAT -> g.writeNumber(v.asFloat());
+            case DOUBLE -> writeDouble(g, v.asDouble());
+            case FLOAT -> writeFloat(g, v.asFloat());
             case BOOL -> g.writeBoolean(v.asBool());
             case UNIX_TIMESTAMP -> g.writeString(Instant.ofEpochSecond(v.asUnixTimestamp()).toString());
             case BYTES_LIST -> {
@@ -111,12 +121,12 @@ public final class FeastJson {
             }
             case DOUBLE_LIST -> {
                 g.writeStartArray();
-                for (double x : v.asDoubleList()) g.writeNumber(x);
+                for (double x : v.asDoubleList()) writeDouble(g, x);
                 g.writeEndArray();
             }
             case FLOAT_LIST -> {
                 g.writeStartArray();
-                for (float x : v.asFloatList()) g.writeNumber(x);
+                for (float x : v.asFloatList()) writeFloat(g, x);
                 g.writeEndArray();
             }
             case BOOL_LIST -> {
@@ -131,5 +141,29 @@ public final class FeastJson {
             }
             default -> throw new IllegalStateException("No JSON encoding for a " + v.type() + " value");
         }
+    }
+
+    private static void writeDouble(JsonGenerator g, double x) throws IOException {
+        if (Double.isFinite(x)) g.writeNumber(x);
+        else g.writeString(nonFiniteName(x));
+    }
+
+    private static void writeFloat(JsonGenerator g, float x) throws IOException {
+        if (Float.isFinite(x)) g.writeNumber(x);
+        else g.writeString(nonFiniteName(x));
+    }
+
+    private static String nonFiniteName(double x) {
+        return Double.isNaN(x) ? "NaN" : x > 0 ? "Infinity" : "-Infinity";
+    }
+
+    /** The value of {@code "NaN"}, {@code "Infinity"} or {@code "-Infinity"} (exactly these), or null for any other text. */
+    public static Double nonFinite(String text) {
+        return switch (text) {
+            case "NaN" -> Double.NaN;
+            case "Infinity" -> Double.POSITIVE_INFINITY;
+            case "-Infinity" -> Double.NEGATIVE_INFINITY;
+            default -> null;
+        };
     }
 }

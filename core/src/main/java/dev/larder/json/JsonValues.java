@@ -3,6 +3,7 @@ package dev.larder.json;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.larder.Dates;
 import dev.larder.LarderException;
+import dev.larder.WellFormedStrings;
 import dev.larder.spi.Value;
 import dev.larder.spi.ValueType;
 
@@ -12,11 +13,15 @@ import java.util.List;
 
 /**
  * Reads typed values from JSON, in the encoding {@link FeastJson} writes (so a response's values
- * can be written back): numbers, booleans and strings as themselves, BYTES as base64 text,
+ * can be written back): numbers, booleans and strings as themselves (a FLOAT or DOUBLE also as
+ * {@code "NaN"}, {@code "Infinity"} or {@code "-Infinity"}, or as the bare tokens Python's
+ * {@code json.dumps} writes; a string with a lone UTF-16 surrogate is refused), BYTES as base64 text,
  * UNIX_TIMESTAMP as a timestamp text or whole epoch seconds, lists as arrays, {@code null} as
  * Feast's null value.
  */
 public final class JsonValues {
+    private static final String NUMBER = "a JSON number, or \"NaN\", \"Infinity\" or \"-Infinity\"";
+
     private JsonValues() {
     }
 
@@ -32,7 +37,11 @@ public final class JsonValues {
         }
         switch (type) {
             case STRING:
-                if (node.isTextual()) return Value.ofString(node.textValue());
+                if (node.isTextual()) {
+                    String text = WellFormedStrings.problem(node.textValue());
+                    if (text != null) throw new LarderException(where + ": " + text);
+                    return Value.ofString(node.textValue());
+                }
                 throw wrong(where, type, node, "a JSON string");
             case BYTES:
                 if (node.isTextual()) {
@@ -51,10 +60,12 @@ public final class JsonValues {
                 throw wrong(where, type, node, "a whole number from -9223372036854775808 to 9223372036854775807");
             case DOUBLE:
                 if (node.isNumber()) return Value.ofDouble(node.doubleValue());
-                throw wrong(where, type, node, "a JSON number");
+                if (node.isTextual() && FeastJson.nonFinite(node.textValue()) != null) return Value.ofDouble(FeastJson.nonFinite(node.textValue()));
+                throw wrong(where, type, node, NUMBER);
             case FLOAT:
                 if (node.isNumber()) return Value.ofFloat(node.floatValue());
-                throw wrong(where, type, node, "a JSON number");
+                if (node.isTextual() && FeastJson.nonFinite(node.textValue()) != null) return Value.ofFloat(FeastJson.nonFinite(node.textValue()).floatValue());
+                throw wrong(where, type, node, NUMBER);
             case BOOL:
                 if (node.isBoolean()) return Value.ofBool(node.booleanValue());
                 throw wrong(where, type, node, "true or false");

@@ -21,10 +21,11 @@ class WritesAndMaterializeTest {
     static Path dir;
     static FeatureServer server;
     static Http http;
+    static TestRepo repo;
 
     @BeforeAll
     static void start() throws IOException {
-        TestRepo repo = TestRepo.sqlite(dir);
+        repo = TestRepo.sqlite(dir);
         // driver_stats_push_source's batch source: drivers 2001-2003, hourly on 2021-01-01, the latest row wins
         try (BufferedWriter w = Files.newBufferedWriter(dir.resolve("data/driver_stats.csv"))) {
             w.write("driver_id,event_timestamp,created,conv_rate,acc_rate,avg_daily_trips\n");
@@ -114,6 +115,66 @@ class WritesAndMaterializeTest {
         assertThat(got.get(1).get("event_timestamps").toString()).isEqualTo("[\"2024-03-01T12:00:00Z\",\"2024-03-01T12:00:00Z\"]");
     }
 
+    /** A customer_profile frame of one row with the given name, balance and scores cells (JSON text, as sent). */
+    static String customer(String id, String name, String balance, String scores) {
+        return "{\"feature_view_name\": \"customer_profile\", \"df\": {\"customer_id\": [" + id + "], \"event_timestamp\": [\"2024-03-01T12:00:00Z\"],"
+                + " \"name\": [" + name + "], \"age\": [1], \"balance\": [" + balance + "], \"vip\": [true], \"avatar\": [\"AA==\"],"
+                + " \"signup\": [1700000000], \"tags\": [[\"t\"]], \"scores\": [" + scores + "], \"visits\": [[1]]}}";
+    }
+
+    /**
+     * Issue 13 item 15: NaN and ±Infinity are answered as protobuf's JSON mapping strings (Feast 0.66 answers 500 for them),
+     * finite values stay numbers; the strings and the bare tokens Python's json.dumps writes are both accepted on write.
+     */
+    @Test
+    void nonFiniteFloatsAreWrittenAndAnsweredAsStringsFiniteOnesAsNumbers() {
+        assertThat(http.post("/write-to-online-store", customer("\"N-1\"", "\"a\"", "NaN", "[NaN, 1.5, -Infinity]")).status()).isEqualTo(200);
+        assertThat(http.post("/write-to-online-store", customer("\"N-2\"", "\"b\"", "\"Infinity\"", "[\"Infinity\", \"-Infinity\", \"NaN\"]")).status())
+                .isEqualTo(200);
+        assertThat(http.post("/write-to-online-store", customer("\"N-3\"", "\"c\"", "-Infinity", "[0.25]")).status()).isEqualTo(200);
+        Http.Reply r = read("[\"customer_profile:balance\", \"customer_profile:scores\"]", "{\"customer_id\": [\"N-1\", \"N-2\", \"N-3\"]}");
+        JsonNode got = r.json().get("results");
+        assertThat(got.get(1).get("values").toString()).isEqualTo("[\"NaN\",\"Infinity\",\"-Infinity\"]");
+        assertThat(got.get(1).get("statuses").toString()).isEqualTo("[\"PRESENT\",\"PRESENT\",\"PRESENT\"]");
+        assertThat(got.get(2).get("values").toString()).isEqualTo("[[\"NaN\",1.5,\"-Infinity\"],[\"Infinity\",\"-Infinity\",\"NaN\"],[0.25]]");
+        assertThat(got.get(2).get("values").get(0).get(1).isNumber()).isTrue();
+        // the answer is strict JSON: no bare NaN or Infinity token anywhere
+        assertThat(r.body()).doesNotContainPattern("[\\[,]-?(NaN|Infinity)");
+        // a text that is not one of the three names is still refused
+        expect(http.post("/write-to-online-store", customer("\"N-4\"", "\"d\"", "\"nan\"", "[1]")), 400, "invalid value",
+                "df.balance[0]", "\"nan\"", "DOUBLE", "\"NaN\", \"Infinity\" or \"-Infinity\"");
+    }
+
+    /** Issue 13 item 15: a lone UTF-16 surrogate would be stored as '?': refused, naming the cell, and nothing is written. */
+    @Test
+    void aLoneSurrogateIsRefusedAndNothingIsWritten() {
+        expect(http.post("/write-to-online-store", customer("\"S-1\"", "\"x\\ud800y\"", "1", "[1]")), 400, "invalid value",
+                "df.name[0]", "lone UTF-16 surrogate (\\uD800 at index 1)", "x\\uD800y");
+        expect(http.post("/write-to-online-store", customer("\"S-\\udc00\"", "\"ok\"", "1", "[1]")), 400, "invalid value",
+                "df.customer_id[0]", "lone UTF-16 surrogate (\\uDC00 at index 2)");
+        assertThat(read("[\"customer_profile:name\"]", "{\"customer_id\": [\"S-1\", \"S-?\"]}").json().at("/results/1/statuses").toString())
+                .isEqualTo("[\"NOT_FOUND\",\"NOT_FOUND\"]");
+        // A key with a lone surrogate would read entity 'S-?': refused on read too.
+        Http.Reply badRead = http.post("/get-online-features", "{\"features\": [\"customer_profile:name\"], \"entities\": {\"customer_id\": [\"S-\\udc00\"]}}");
+        assertThat(badRead.status()).as(badRead.body()).isEqualTo(400);
+        assertThat(badRead.detail()).contains("entities.customer_id[0]", "lone UTF-16 surrogate");
+        // An application writing through the facade gets the view, feature and entity; nothing of the batch is written.
+        try (dev.larder.FeatureStore fs = repo.openStore()) {
+            java.util.List<dev.larder.spi.FeatureRow> rows = java.util.List.of(
+                    new dev.larder.spi.FeatureRow(dev.larder.spi.EntityKey.of("customer_id", dev.larder.spi.Value.ofString("S-2")),
+                            java.util.Map.of("name", dev.larder.spi.Value.ofString("fine")), TestRepo.NOW),
+                    new dev.larder.spi.FeatureRow(dev.larder.spi.EntityKey.of("customer_id", dev.larder.spi.Value.ofString("S-3")),
+                            java.util.Map.of("tags", dev.larder.spi.Value.ofStringList(java.util.List.of("a", "b\uDBFF"))), TestRepo.NOW));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> fs.write("customer_profile", rows))
+                    .isInstanceOf(dev.larder.LarderException.class)
+                    .hasMessageContaining("Feature 'customer_profile:tags' of entity ").hasMessageContaining("S-3")
+                    .hasMessageContaining("element [1]: the string \"b\\uDBFF\" holds a lone UTF-16 surrogate (\\uDBFF at index 1)")
+                    .hasMessageContaining("nothing was written");
+        }
+        assertThat(read("[\"customer_profile:name\"]", "{\"customer_id\": [\"S-2\"]}").json().at("/results/1/statuses/0").asText())
+                .isEqualTo("NOT_FOUND");
+    }
+
     @Test
     void badFramesNameTheColumnCellAndValueAndWriteNothing() {
         expect(http.post("/push", "{\"push_source_name\": \"driver_push\", \"df\": {\"driver_id\": [1]}}"),
@@ -161,7 +222,7 @@ class WritesAndMaterializeTest {
                 }""");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.json().at("/feature_views/0/name").asText()).isEqualTo("driver_hourly_stats");
-        assertThat(r.json().at("/feature_views/0/rows_written").asLong()).isEqualTo(3);
+        assertThat(r.json().at("/feature_views/0/rows_sent").asLong()).isEqualTo(3);
         JsonNode got = read("[\"driver_hourly_stats:avg_daily_trips\"]", "{\"driver_id\": [2001, 2003]}").json();
         assertThat(got.at("/results/1/values").toString()).isEqualTo("[2024,2026]");
         assertThat(got.at("/results/1/event_timestamps/0").asText()).isEqualTo("2021-01-01T23:00:00Z");
@@ -169,7 +230,7 @@ class WritesAndMaterializeTest {
         Http.Reply inc = http.post("/materialize-incremental", "{\"end_ts\": \"2021-01-03T00:00:00\", \"feature_views\": [\"driver_hourly_stats\"]}");
         assertThat(inc.status()).as(inc.body()).isEqualTo(200);
         assertThat(inc.json().at("/feature_views/0/start").asText()).isEqualTo("2021-01-02T00:00:00Z");
-        assertThat(inc.json().at("/feature_views/0/rows_written").asLong()).isEqualTo(0);
+        assertThat(inc.json().at("/feature_views/0/rows_sent").asLong()).isEqualTo(0);
 
         Http.Reply noTs = http.post("/materialize", "{\n    \"feature_views\": [\"driver_hourly_stats\"],\n    \"disable_event_timestamp\": true\n}");
         expect(noTs, 422, "not supported", "disable_event_timestamp", "start_ts and end_ts");
@@ -207,7 +268,7 @@ class WritesAndMaterializeTest {
         Http.Reply refused = replies.stream().filter(r -> r.status() == 409).findFirst().orElseThrow();
         assertThat(refused.error()).isEqualTo("materialization running");
         assertThat(refused.detail()).contains("materialize [2022-01-01T00:00:00Z, 2022-12-31T00:00:00Z]", "one runs at a time");
-        assertThat(done.json().at("/feature_views/0/rows_written").asLong()).isEqualTo(ROWS);
+        assertThat(done.json().at("/feature_views/0/rows_sent").asLong()).isEqualTo(ROWS);
         // and the next one runs
         assertThat(http.post("/materialize-incremental", "{\"end_ts\": \"2022-12-31\", \"feature_views\": [\"driver_extra\"]}").status()).isEqualTo(200);
     }

@@ -116,6 +116,33 @@ class FeatureStoreOnSqliteTest {
                 .hasMessage("Feature view 'driver_stats' has no feature 'speed'. Features: [conv_rate, trips]");
     }
 
+    /** Issue 13 item 9: a FeatureStore that cannot be built (no registry, a view twice) closes the store it opened. */
+    @Test
+    void aFailedOpenReleasesTheStoreItOpened() throws Exception {
+        Path r = repo.resolve("unapplied");
+        Files.createDirectories(r.resolve("data"));
+        Files.writeString(r.resolve("feature_store.yaml"), "project: unapplied\nonline_store:\n  type: sqlite\n  path: data/online.db\n");
+        Path db = r.resolve("data/online.db").toAbsolutePath();
+        assertThatThrownBy(() -> FeatureStore.open(r)).isInstanceOf(LarderException.class).hasMessageContaining("registry");
+        assertThat(openFilesOf(db)).as("descriptors still open on %s after a failed open", db).isZero();
+        assertThatThrownBy(() -> FeatureStore.builder().config(RepoConfig.load(r)).views(List.of(DRIVER, DRIVER)).build())
+                .isInstanceOf(RuntimeException.class).hasMessageContaining("driver_stats");
+        assertThat(openFilesOf(db)).as("descriptors still open on %s after a failed build", db).isZero();
+    }
+
+    /** This process's open file descriptors on the file (or its -wal and -shm companions), from /proc/self/fd. */
+    static long openFilesOf(Path file) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith(file.toString());
+                } catch (java.io.IOException e) {
+                    return false; // closed while listing
+                }
+            }).count();
+        }
+    }
+
     @Test
     void unknownStoreTypeListsTheInstalledOnes() throws Exception {
         Files.writeString(repo.resolve("feature_store.yaml"), "project: demo\nonline_store:\n  type: redsi\n");
