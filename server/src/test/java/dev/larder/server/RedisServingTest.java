@@ -90,6 +90,31 @@ class RedisServingTest {
         }
     }
 
+    /**
+     * Issue 13 item 9: the facade bounds the view reads in flight (serving.max_concurrent_reads). A read beyond the bound waits for
+     * a slot until its deadline and fails busy (the server answers 503 "server busy"); the read holding the slot fails at its deadline.
+     */
+    @Test
+    void aReadBeyondTheFacadesBoundWaitsForItsDeadlineThenFailsBusy() throws Exception {
+        try (RedisServer redis = RedisServer.start(); DelayProxy slow = DelayProxy.start(redis.port(), Duration.ofMillis(3000))) {
+            TestRepo repo = TestRepo.redis(dir, "127.0.0.1:" + slow.port(), "30s");
+            try (dev.larder.FeatureStore fs = dev.larder.FeatureStore.builder().config(repo.repo.config())
+                    .views(repo.repo.appliedRegistry().featureViews()).maxConcurrentReads(1).requestTimeout(Duration.ofMillis(800)).build()) {
+                List<String> features = List.of("driver_hourly_stats:avg_daily_trips");
+                List<java.util.Map<String, Object>> rows = List.of(java.util.Map.of("driver_id", 1001L));
+                // The first read takes the only slot and keeps it for the proxy's 3 s round trip.
+                CompletableFuture<dev.larder.OnlineResponse> first = fs.getOnlineFeaturesAsync(features, rows, false);
+                Thread.sleep(100);
+                Throwable second = org.assertj.core.api.Assertions.catchThrowable(() -> fs.getOnlineFeatures(features, rows));
+                assertThat(second).isInstanceOf(dev.larder.StoreBusyException.class)
+                        .hasMessageContaining("all 1 concurrent view reads (serving.max_concurrent_reads)");
+                Throwable late = org.assertj.core.api.Assertions.catchThrowable(first::join);
+                assertThat(late).hasCauseInstanceOf(dev.larder.RequestTimeoutException.class);
+                assertThat(late.getCause()).hasMessageContaining("800 ms (serving.request_timeout)");
+            }
+        }
+    }
+
     @Test
     void requestOverTheDeadlineIs504() {
         try (RedisServer redis = RedisServer.start(); DelayProxy slow = DelayProxy.start(redis.port(), Duration.ofMillis(1500))) {
