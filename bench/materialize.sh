@@ -59,7 +59,7 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 export -f larder; export BIN spark LARDER_JAVA_OPTS
 /usr/bin/time -v -o "$repo/time.txt" bash -c 'larder "$@"' larder --repo "$repo" materialize 2024-01-01 2024-01-02 > "$repo/out.txt" 2>&1
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
-line=$(grep -E "item_stats: wrote" "$repo/out.txt" | tail -1)
+line=$(grep -E "item_stats: (sent|wrote) " "$repo/out.txt" | tail -1)
 rss_kb=$(awk -F': ' '/Maximum resident set size/{print $2}' "$repo/time.txt")
 wall=$(awk -F': ' '/Elapsed \(wall clock\)/{print $2}' "$repo/time.txt")
 result=$(printf '%s\t%s\t%s\t%s\t%s MB\t%s\t%s\t%s\t%s' "$(date -u +%FT%TZ)" "$store" "$engine" "$rows" "$((rss_kb / 1024))" "$wall" \

@@ -182,6 +182,10 @@ final class GetCommand implements Callable<Integer> {
 
     private static Object scalar(Path file, String key, JsonNode v) {
         if (v.isIntegralNumber()) return v.canConvertToInt() ? (Object) v.intValue() : (Object) v.longValue();
+        // The entities file is read leniently (Python's json.dumps writes NaN and Infinity), but no key is a NaN.
+        if (v.isNumber() && !Double.isFinite(v.doubleValue())) {
+            throw new LarderException(file + ": entity value of '" + key + "' is " + v.asText() + "; a join key value is a finite number or a string");
+        }
         if (v.isNumber()) return v.decimalValue(); // 1002.0 is accepted for an integer key; 1002.5 is not
         if (v.isTextual()) return v.textValue();
         throw new LarderException(file + ": entity value of '" + key + "' must be a number or a string, got " + v);

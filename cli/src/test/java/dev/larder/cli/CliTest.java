@@ -174,6 +174,10 @@ class CliTest {
         Files.writeString(tmp.resolve("half.json"), "[{\"driver_id\": 1002.5}]");
         assertThat(fails(1, inRepo("get", "--features", "driver_hourly_stats:avg_daily_trips", "--entities-file", tmp.resolve("half.json").toString())).err())
                 .isEqualTo("error: Join key 'driver_id' is INT64; the value 1002.5 (BigDecimal) is not a valid INT64\n");
+        // Python's json.dumps writes NaN bare; the file is read, the key refused with a message (not BigDecimal's).
+        Files.writeString(tmp.resolve("nan.json"), "[{\"driver_id\": NaN}]");
+        assertThat(fails(1, inRepo("get", "--features", "driver_hourly_stats:avg_daily_trips", "--entities-file", tmp.resolve("nan.json").toString())).err())
+                .isEqualTo("error: " + tmp.resolve("nan.json") + ": entity value of 'driver_id' is NaN; a join key value is a finite number or a string\n");
     }
 
     @Test
