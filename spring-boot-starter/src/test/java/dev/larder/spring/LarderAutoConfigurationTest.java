@@ -77,6 +77,14 @@ class LarderAutoConfigurationTest {
     }
 
     @Test
+    void springBootFindsTheFailureAnalyzer() {
+        assertThat(org.springframework.core.io.support.SpringFactoriesLoader.forDefaultResourceLocation()
+                // Spring Boot's own analyzers need constructor arguments it passes at startup: skipped here.
+                .load(org.springframework.boot.diagnostics.FailureAnalyzer.class, null, (type, name, failure) -> { }))
+                .anySatisfy(a -> assertThat(a).isInstanceOf(LarderFailureAnalyzer.class));
+    }
+
+    @Test
     void aWrongFeatureStoreYamlFailsTheStartupWithLarderProblems() throws Exception {
         Path repo = TestRepos.sqliteRepo(dir);
         java.nio.file.Files.writeString(repo.resolve("feature_store.yaml"), "project: spring_test\nonline_store: {type: nosuchstore}\n");

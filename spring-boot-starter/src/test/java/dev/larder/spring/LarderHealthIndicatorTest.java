@@ -4,8 +4,10 @@ import dev.larder.FeatureStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import java.nio.file.Path;
@@ -39,6 +41,14 @@ class LarderHealthIndicatorTest {
             Health down = indicator.health();
             assertThat(down.getStatus()).isEqualTo(Status.DOWN);
             assertThat((String) down.getDetails().get("error")).contains("sqlite online store failed a probe read");
+        });
+    }
+
+    @Test
+    void withoutActuatorOnTheClassPathTheStoreIsStillServedAndNoIndicatorIsMade() {
+        Path repo = TestRepos.sqliteRepo(dir);
+        runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class)).withPropertyValues("larder.repo=" + repo).run(ctx -> {
+            assertThat(ctx).hasNotFailed().hasSingleBean(FeatureStore.class).doesNotHaveBean("larderHealthIndicator");
         });
     }
 
