@@ -64,7 +64,7 @@ final class AsyncPermits {
         return max - available;
     }
 
-    private StoreBusyException busy() {
+    StoreBusyException busy() {
         return new StoreBusyException("The online store is busy: all " + max + " concurrent view reads (serving.max_concurrent_reads)"
                 + " stayed in use until the request deadline; retry later or raise the bound");
     }

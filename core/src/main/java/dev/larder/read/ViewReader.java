@@ -95,9 +95,12 @@ public final class ViewReader implements AutoCloseable {
             if (!rest.isEmpty()) groups.add(rest);
         }
         Map<String, List<OnlineRow>> results = new ConcurrentHashMap<>();
+        List<CompletableFuture<Void>> slots = java.util.Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<Void> all = InFlight.run(groups.size(), groups.size(), i -> {
             List<RequestPlan.ViewPlan> group = groups.get(i);
-            return permits.acquire(deadline - System.nanoTime()).thenCompose(ok -> {
+            CompletableFuture<Void> slot = permits.acquire(deadline - System.nanoTime());
+            slots.add(slot);
+            return slot.thenCompose(ok -> {
                 return observed(group, parent).whenComplete((r, e) -> permits.release());
             }).thenAccept(rows -> {
                 for (int g = 0; g < group.size(); g++) results.put(group.get(g).view().name(), rows.get(g));
@@ -108,6 +111,8 @@ public final class ViewReader implements AutoCloseable {
                     if (e == null) return results;
                     Throwable cause = InFlight.unwrap(e);
                     warn(plan, cause);
+                    // The slot wait and the request deadline expire together: a read that never got a slot is busy, not slow.
+                    if (cause instanceof TimeoutException && waitingForSlot(slots)) throw permits.busy();
                     if (cause instanceof TimeoutException) {
                         throw new RequestTimeoutException("The online read of " + plan.views().keySet() + " did not complete within "
                                 + timeout.toMillis() + " ms (serving.request_timeout)");
@@ -116,6 +121,15 @@ public final class ViewReader implements AutoCloseable {
                     if (cause instanceof Error) throw (Error) cause;
                     throw new LarderException("Online read failed: " + cause, cause);
                 });
+    }
+
+    private static boolean waitingForSlot(List<CompletableFuture<Void>> slots) {
+        synchronized (slots) {
+            for (CompletableFuture<Void> slot : slots) {
+                if (!slot.isDone() || slot.isCompletedExceptionally()) return true;
+            }
+            return false;
+        }
     }
 
     /** One warning line per failure, at most one every 10 s, counting the ones in between. */
