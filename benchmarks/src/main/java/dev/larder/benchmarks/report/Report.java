@@ -104,7 +104,6 @@ public final class Report {
         sqlite();
         rawParity();
         redis();
-        dynamodb();
         dynamodbPaired();
         write();
         proxy();
@@ -259,52 +258,6 @@ public final class Report {
             case "RedisReadBenchmark.fiveViewsOneByOne": return "5 views, 1 by 1";
             default: return shortName;
         }
-    }
-
-    private void dynamodb() throws IOException {
-        String name = "DynamoDbBatchReadBenchmark.read";
-        List<Row> rows = results.of(name);
-        if (rows.isEmpty()) {
-            targets.add(new Target("DynamoDB, 500 keys × 10 features, +10 ms: max_read_workers 10 over 1", "–", "≥ 3.5×", null, "no DynamoDbBatchReadBenchmark results in this run"));
-            return;
-        }
-        md.append("## DynamoDB: sequential and parallel batch reads (`DynamoDbBatchReadBenchmark`)\n\n");
-        md.append("500 keys in `batch_size` 100 (5 BatchGetItem requests); `addedRoundTripMs` is added by the delay proxy in front of DynamoDB Local. ms per read.\n\n");
-        List<String> workers = results.values(name, "maxReadWorkers");
-        md.append("| Features | Added round trip |");
-        for (String w : workers) md.append(" workers ").append(w).append(" |");
-        for (String w : workers) if (!w.equals("1")) md.append(" speed-up ").append(w).append(" vs 1 |");
-        md.append("\n|---:|---:|");
-        for (String w : workers) md.append("---:|");
-        for (String w : workers) if (!w.equals("1")) md.append("---:|");
-        md.append('\n');
-        Map<String, Map<String, Double>> chart = new LinkedHashMap<>();
-        for (String f : results.values(name, "features")) {
-            for (String rtt : results.values(name, "addedRoundTripMs")) {
-                md.append("| ").append(f).append(" | ").append(rtt).append(" ms |");
-                Optional<Row> seq = results.find(name, "features", f, "addedRoundTripMs", rtt, "maxReadWorkers", "1");
-                for (String w : workers) {
-                    Optional<Row> r = results.find(name, "features", f, "addedRoundTripMs", rtt, "maxReadWorkers", w);
-                    md.append(' ').append(r.map(Row::formatted).orElse("–")).append(" |");
-                    r.ifPresent(row -> chart.computeIfAbsent(f + " features, +" + rtt + " ms", x -> new LinkedHashMap<>()).put(w + " workers", row.score()));
-                }
-                for (String w : workers) {
-                    if (w.equals("1")) continue;
-                    Optional<Row> r = results.find(name, "features", f, "addedRoundTripMs", rtt, "maxReadWorkers", w);
-                    md.append(' ').append(seq.isPresent() && r.isPresent() ? "**" + ratio(seq.get().score() / r.get().score()) + "**" : "–").append(" |");
-                }
-                md.append('\n');
-                if (seq.isPresent()) {
-                    Optional<Row> par = results.find(name, "features", f, "addedRoundTripMs", rtt, "maxReadWorkers", "10");
-                    if (f.equals("10") && rtt.equals("10") && par.isPresent()) {
-                        double s = seq.get().score() / par.get().score();
-                        targets.add(new Target("DynamoDB, 500 keys × 10 features, +10 ms: max_read_workers 10 over 1", ratio(s), "≥ 3.5×", s >= 3.5, ""));
-                    }
-                }
-            }
-        }
-        md.append('\n');
-        chart("dynamodb-batch-read.png", "DynamoDB Local, 500 keys in 5 batches", "features, added round trip", "ms per read", chart, false);
     }
 
     /** A paired benchmark (Larder and its raw client timed inside each operation) and the name of its raw reader's metric. */
