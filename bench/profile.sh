@@ -38,7 +38,7 @@ filter() {
 run() { # name, then JMH arguments
   local name=$1; shift
   echo "== profiling $name -> $OUT/$name.txt"
-  java -Djava.awt.headless=true -jar "$JAR" "$@" 2>&1 | filter > "$OUT/$name.txt"
+  java -Djava.awt.headless=true ${JMH_JAVA_OPTS:-} -jar "$JAR" "$@" 2>&1 | filter > "$OUT/$name.txt"
 }
 
 # name, measured seconds per configuration, then JMH arguments: -prof gc and, when available, CPU

@@ -14,6 +14,7 @@
 #   JMH_ARGS   extra JMH arguments, e.g. "-f 0" or "-prof gc" (they override the tuned annotations)
 #   OUT        output directory (default docs/benchmarks; with QUICK=1, benchmarks/target/quick)
 #   QUICK      1: the smoke run above
+#   JMH_JAVA_OPTS  options of the JMH host JVM, e.g. -Djmh.ignoreLock=true when another JMH run holds /tmp/jmh.lock
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -75,7 +76,7 @@ echo "== running JMH (log: $LOG)"
 # suite fits in ~25 minutes). A failing benchmark does not stop the others; the run fails at the end.
 rm -f "$RESULT"
 start=$(date +%s)
-java -Djava.awt.headless=true -jar "$JAR" ${FILTER:+"$FILTER"} -p storeType="$TYPES" ${QUICK_ARGS[@]+"${QUICK_ARGS[@]}"} \
+java -Djava.awt.headless=true ${JMH_JAVA_OPTS:-} -jar "$JAR" ${FILTER:+"$FILTER"} -p storeType="$TYPES" ${QUICK_ARGS[@]+"${QUICK_ARGS[@]}"} \
   -rf json -rff "$RESULT" ${JMH_ARGS:-} 2>&1 | tee "$LOG"
 echo "== JMH took $(( ($(date +%s) - start) / 60 )) min $(( ($(date +%s) - start) % 60 )) s"
 

@@ -1,6 +1,8 @@
 package dev.larder.benchmarks;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -13,6 +15,7 @@ import dev.larder.spi.OnlineRow;
 import dev.larder.spi.OnlineStore;
 import dev.larder.spi.ProgressListener;
 import dev.larder.spi.codec.EntityKeyCodec;
+import dev.larder.store.cassandra.CassandraStoreConfig;
 import org.openjdk.jmh.infra.Blackhole;
 
 import java.net.InetSocketAddress;
@@ -20,18 +23,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The two Cassandra readers the benchmarks compare, on one node holding 500 keys of a view:
  * Larder's {@code OnlineStore.read}, and the raw java-driver session running the CQL the store
  * runs ({@code SELECT entity_key, feature_name, value, event_ts ... WHERE entity_key IN ? AND
- * feature_name IN ?}, prepared, one query per {@code read_batch_size} keys, all in flight at once as
- * the store's default {@code read_concurrency} allows), reading every column of every row and
- * decoding nothing: the floor for Feast's layout on this server.
+ * feature_name IN ?}, prepared) in the same requests: one query per {@code read_batch_size} (20)
+ * keys, {@code read_concurrency / read_batch_size} (100 / 20 = 5) queries in flight, the next sent
+ * as one completes (the store's defaults), reading every column of every row and decoding nothing:
+ * the floor for Feast's layout on this server.
  */
 final class CassandraReaders implements AutoCloseable {
     /** The store's default {@code read_batch_size}: keys per query. */
-    static final int BATCH = 100;
+    static final int BATCH = CassandraStoreConfig.DEFAULT_READ_BATCH_SIZE;
+    /** Queries in flight: the store's default {@code read_concurrency} (partition reads in flight) over the batch size. */
+    static final int IN_FLIGHT = Math.max(1, CassandraStoreConfig.DEFAULT_CONCURRENCY / BATCH);
 
     private final BackendEnvironment env;
     private final OnlineStore store;
@@ -53,7 +60,11 @@ final class CassandraReaders implements AutoCloseable {
         BenchData.checkComplete("cassandra", larder(), keys, featureNames);
 
         String dc = (String) ((java.util.Map<?, ?>) env.storeOptions().get("load_balancing")).get("local_dc");
-        raw = CqlSession.builder().addContactPoint(new InetSocketAddress("127.0.0.1", env.serverPort())).withLocalDatacenter(dc).build();
+        // The store's request timeout (10 s) rather than the driver's 2 s, which a loaded machine exceeds.
+        raw = CqlSession.builder().addContactPoint(new InetSocketAddress("127.0.0.1", env.serverPort())).withLocalDatacenter(dc)
+                .withConfigLoader(DriverConfigLoader.programmaticBuilder()
+                        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, CassandraStoreConfig.DEFAULT_REQUEST_TIMEOUT).build())
+                .build();
         // Feast's table name <project>_<view> in the store's keyspace (CassandraCql.selectValues).
         select = raw.prepare("SELECT entity_key, feature_name, value, event_ts FROM \"" + env.storeOptions().get("keyspace")
                 + "\".\"bench_" + view.name() + "\" WHERE entity_key IN ? AND feature_name IN ?");
@@ -67,19 +78,34 @@ final class CassandraReaders implements AutoCloseable {
         return store.read(view, requestKeys, featureNames);
     }
 
-    /** Serializes the keys to hex, sends one query per 100 keys at once, and reads every column of every row of every page. */
+    /**
+     * Serializes the keys to hex, sends one query per {@link #BATCH} keys with {@link #IN_FLIGHT} in
+     * flight (each lane sends the next batch when its query's last page is read), and reads every
+     * column of every row of every page.
+     */
     int raw(Blackhole bh) {
         List<String> hexes = new ArrayList<>(requestKeys.size());
         for (EntityKey k : requestKeys) hexes.add(EntityKeyCodec.hex(EntityKeyCodec.serialize(k)));
-        List<CompletableFuture<Integer>> pending = new ArrayList<>();
-        for (int from = 0; from < hexes.size(); from += BATCH) {
-            List<String> batch = hexes.subList(from, Math.min(hexes.size(), from + BATCH));
-            pending.add(raw.executeAsync(select.bind(batch, featureNames).setIdempotent(true)).toCompletableFuture()
-                    .thenCompose(rs -> drain(rs, bh, 0)));
-        }
-        int rows = 0;
-        for (CompletableFuture<Integer> f : pending) rows += f.join();
-        return rows;
+        int batches = (hexes.size() + BATCH - 1) / BATCH;
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger rows = new AtomicInteger();
+        List<CompletableFuture<Void>> lanes = new ArrayList<>();
+        for (int lane = 0; lane < Math.min(IN_FLIGHT, batches); lane++) lanes.add(lane(hexes, batches, next, rows, bh));
+        for (CompletableFuture<Void> l : lanes) l.join();
+        return rows.get();
+    }
+
+    /** Runs batches one after another, taking the next unsent one each time, until none is left. */
+    private CompletableFuture<Void> lane(List<String> hexes, int batches, AtomicInteger next, AtomicInteger rows, Blackhole bh) {
+        int b = next.getAndIncrement();
+        if (b >= batches) return CompletableFuture.completedFuture(null);
+        List<String> batch = hexes.subList(b * BATCH, Math.min(hexes.size(), (b + 1) * BATCH));
+        return raw.executeAsync(select.bind(batch, featureNames).setIdempotent(true)).toCompletableFuture()
+                .thenCompose(rs -> drain(rs, bh, 0))
+                .thenCompose(n -> {
+                    rows.addAndGet(n);
+                    return lane(hexes, batches, next, rows, bh);
+                });
     }
 
     private static CompletionStage<Integer> drain(AsyncResultSet rs, Blackhole bh, int before) {
