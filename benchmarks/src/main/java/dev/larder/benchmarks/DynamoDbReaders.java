@@ -30,12 +30,15 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The DynamoDB readers the benchmarks compare, on DynamoDB Local in the fork holding the keys of a
  * view, both through one {@link DelayProxy}: Larder's {@code OnlineStore.read} ({@code batch_size}
- * 100: one BatchGetItem request per 100 keys), and the raw AWS SDK async client sending the same
+ * a fifth of the keys: five BatchGetItem requests), and the raw AWS SDK async client sending the same
  * requests with the same ProjectionExpression Larder sends when every feature is requested, one
  * after another or all in flight, counting the items and decoding nothing.
  */
 final class DynamoDbReaders implements AutoCloseable {
-    static final int BATCH = 100;
+    /** BatchGetItem requests per read: {@code batch_size} is a fifth of the keys (100 for 500 keys, 20 for 100). */
+    static final int BATCHES = 5;
+
+    private final int batch;
 
     private final BackendEnvironment env;
     private final DelayProxy proxy;
@@ -51,6 +54,7 @@ final class DynamoDbReaders implements AutoCloseable {
         env = Environments.start("dynamodb");
         view = BenchData.view(viewName, features);
         this.keys = BenchData.keys(keys);
+        batch = Math.max(1, keys / BATCHES);
         featureNames = view.featureNames();
         // Loaded directly; only the measured readers go through the proxy.
         try (OnlineStore loader = Environments.open(env, "bench")) {
@@ -73,10 +77,10 @@ final class DynamoDbReaders implements AutoCloseable {
         }
     }
 
-    /** A Larder store reading through the proxy with {@code batch_size} 100 and this many batches in flight. */
+    /** A Larder store reading through the proxy with the readers' {@code batch_size} and this many batches in flight. */
     OnlineStore larder(int maxReadWorkers) {
         Map<String, Object> options = new HashMap<>(env.storeOptionsVia(proxy.port()));
-        options.put("batch_size", BATCH);
+        options.put("batch_size", batch);
         options.put("max_read_workers", maxReadWorkers);
         OnlineStore store = Environments.open(env, "bench", options);
         stores.add(store);
@@ -86,14 +90,14 @@ final class DynamoDbReaders implements AutoCloseable {
 
     /** BatchGetItem requests per read. */
     int batches() {
-        return (keys.size() + BATCH - 1) / BATCH;
+        return (keys.size() + batch - 1) / batch;
     }
 
     List<OnlineRow> read(OnlineStore store) {
         return store.read(view, keys, featureNames);
     }
 
-    /** Keys hashed to entity ids (as Larder does), one BatchGetItem per 100, items counted, nothing decoded. */
+    /** Keys hashed to entity ids (as Larder does), five BatchGetItem requests, items counted, nothing decoded. */
     int rawRead(int inFlight) {
         int n = keys.size();
         List<Map<String, AttributeValue>> ids = new ArrayList<>(n);
@@ -102,13 +106,13 @@ final class DynamoDbReaders implements AutoCloseable {
         }
         int items = 0;
         if (inFlight == 1) {
-            for (int from = 0; from < n; from += BATCH) {
-                items += batch(ids.subList(from, Math.min(n, from + BATCH))).join().responses().get(table).size();
+            for (int from = 0; from < n; from += batch) {
+                items += batch(ids.subList(from, Math.min(n, from + batch))).join().responses().get(table).size();
             }
         } else {
             List<CompletableFuture<BatchGetItemResponse>> pending = new ArrayList<>();
-            for (int from = 0; from < n; from += BATCH) {
-                pending.add(batch(ids.subList(from, Math.min(n, from + BATCH))));
+            for (int from = 0; from < n; from += batch) {
+                pending.add(batch(ids.subList(from, Math.min(n, from + batch))));
             }
             for (CompletableFuture<BatchGetItemResponse> f : pending) {
                 items += f.join().responses().get(table).size();

@@ -331,7 +331,7 @@ public final class Report {
         for (JsonNode n : results.json) if (n.path("benchmark").asText().endsWith(DYNAMODB_PAIRED)) runs.add(n);
         if (runs.isEmpty()) return;
         md.append("## DynamoDB: Larder and the raw SDK, sequential and parallel, in one operation (`DynamoDbPairedReadBenchmark`)\n\n");
-        md.append("One BatchGetItem per 100 keys; `addedRoundTripMs` is added by the delay proxy in front of DynamoDB Local. Every operation runs "
+        md.append("Five BatchGetItem requests (`batch_size` a fifth of the keys: 20 items each at 100 keys, 100 at 500); `addedRoundTripMs` is added by the delay proxy in front of DynamoDB Local. Every operation runs "
                 + "Larder with `max_read_workers` 1, the raw SDK's same requests one after another, and (with more than one batch) Larder with "
                 + "one worker per batch, the raw SDK with every request in flight and Larder with 10 workers, rotating which goes first. "
                 + "ms per read: the operation's time split by each reader's share; ratios and speed-ups: medians of per-iteration ratios.\n\n");
