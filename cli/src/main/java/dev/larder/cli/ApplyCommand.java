@@ -26,6 +26,8 @@ final class ApplyCommand implements Callable<Integer> {
             printPlan(cli.out, repo, plan, repo.infraPlan(store, plan), store.capabilities());
             repo.apply(store, plan);
         }
+        plan.registryRebuild().ifPresent(r -> cli.out.println("Rebuilt the registry from features.yaml; the damaged file is kept as "
+                + r.backup() + ". Materialize again: its watermarks are lost."));
         cli.out.println(plan.hasChanges() ? "Applied. Registry: " + repo.registryDescription() : "No changes. Registry: " + repo.registryDescription());
         return 0;
     }
