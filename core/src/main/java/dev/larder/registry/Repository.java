@@ -71,7 +71,7 @@ public final class Repository {
         OnlineStoreProvider p;
         try {
             p = provider();
-        } catch (LarderException notInstalled) {
+        } catch (LarderException | dev.larder.spi.ConfigException notInstalled) {
             return type; // opening the store fails on its own, with the message saying what to install
         }
         String location = p.location(config.onlineStore().withSensitive(p.sensitiveOptions()));
