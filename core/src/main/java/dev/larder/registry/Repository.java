@@ -38,10 +38,15 @@ public final class Repository {
     }
 
     public static Repository open(Path dir) {
+        return open(dir, Clock.systemUTC());
+    }
+
+    /** @param clock what "now" is: watermarks are never recorded past it, and apply stamps the registry with it */
+    public static Repository open(Path dir, Clock clock) {
         if (!Files.isDirectory(dir)) {
             throw new LarderException(dir + ": not a directory; pass --repo DIR or run 'larder init DIR' first");
         }
-        return new Repository(RepoConfig.load(dir), Clock.systemUTC());
+        return new Repository(RepoConfig.load(dir), clock);
     }
 
     public RepoConfig config() {
