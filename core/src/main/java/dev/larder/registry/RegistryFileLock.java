@@ -71,7 +71,12 @@ public final class RegistryFileLock {
     private static FileLock acquire(FileChannel channel, Path lockFile, long deadline, Duration timeout) throws IOException {
         long pauseMillis = 5;
         while (true) {
-            FileLock lock = channel.tryLock();
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException heldHere) {
+                lock = null; // another thread of this JVM holds it through another path to the same file
+            }
             if (lock != null) return lock;
             if (System.nanoTime() >= deadline) throw timedOut(lockFile, timeout);
             try {
