@@ -33,7 +33,7 @@ final class MaterializeCommand implements Callable<Integer> {
     public Integer call() {
         Instant s = Dates.parse("START", start, cli.clock);
         Instant e = Dates.parse("END", end, cli.clock);
-        Repository repo = Repository.open(cli.repo());
+        Repository repo = Repository.open(cli.repo(), cli.clock);
         try (OnlineStore store = repo.openStore()) {
             report(cli, new Materializer(repo, store, new ProgressReporter(cli.out, cli.interactive)).materialize(views, s, e));
         }

@@ -29,7 +29,7 @@ final class MaterializeIncrementalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Instant e = Dates.parse("END", end, cli.clock);
-        Repository repo = Repository.open(cli.repo());
+        Repository repo = Repository.open(cli.repo(), cli.clock);
         try (OnlineStore store = repo.openStore()) {
             MaterializeCommand.report(cli, new Materializer(repo, store, new ProgressReporter(cli.out, cli.interactive))
                     .materializeIncremental(views, e));
