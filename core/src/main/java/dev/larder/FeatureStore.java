@@ -36,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -132,6 +133,16 @@ public final class FeatureStore implements AutoCloseable {
     /** The definitions served now (a registry refresh replaces them as a whole). */
     public Catalog catalog() {
         return catalog.get();
+    }
+
+    /** When the served definitions were read from the registry; empty when they were given in code. */
+    public Optional<Instant> registryLoadedAt() {
+        return catalog instanceof RefreshingCatalog r ? Optional.of(r.loadedAt()) : Optional.empty();
+    }
+
+    /** Why the latest registry re-read failed (the last good definitions are still served); empty when it succeeded. */
+    public Optional<String> registryRefreshFailure() {
+        return catalog instanceof RefreshingCatalog r ? r.lastFailure() : Optional.empty();
     }
 
     public FeatureView featureView(String name) {

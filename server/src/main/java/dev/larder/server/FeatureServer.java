@@ -1,5 +1,6 @@
 package dev.larder.server;
 
+import dev.larder.StoreHealth;
 import com.linecorp.armeria.common.SessionProtocol;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;

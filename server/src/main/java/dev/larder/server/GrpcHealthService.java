@@ -1,5 +1,6 @@
 package dev.larder.server;
 
+import dev.larder.StoreHealth;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;

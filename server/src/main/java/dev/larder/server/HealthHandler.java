@@ -1,5 +1,6 @@
 package dev.larder.server;
 
+import dev.larder.StoreHealth;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;

@@ -34,7 +34,8 @@ import java.util.Set;
  * partial row replaces the stored row whole. Rows are written in primary-key order (B-tree
  * appends). When every key of the batch sorts after the largest stored key (a fresh table, or a
  * load in key order, which is how materialization feeds it), nothing can be stored for them and
- * the look-up is skipped.
+ * the look-up is skipped and the rows are plain INSERTs (no upsert clause, which costs SQLite about
+ * 30% more CPU per row even when nothing conflicts).
  */
 final class SqliteWriter {
     /** Keys per look-up query, under SQLite's bound-parameter limit. */
@@ -83,7 +84,8 @@ final class SqliteWriter {
         List<Keyed> winners = new ArrayList<>(batch.length);
         List<Extra> extras = new ArrayList<>();
         byte[] largest = largestStoredKey(c, table);
-        if (largest == null || Arrays.compareUnsigned(batch[0].key, largest) > 0) {
+        boolean append = largest == null || Arrays.compareUnsigned(batch[0].key, largest) > 0;
+        if (append) {
             winners.addAll(Arrays.asList(batch));
         } else {
             Map<ByteBuffer, Stored> stored = lookUp(c, table, batch);
@@ -102,8 +104,11 @@ final class SqliteWriter {
             }
         }
         if (winners.isEmpty()) return 0;
-        if (allCarryEveryFeature(view, winners)) writeTemplated(c, table, view, winners);
-        else writeGeneric(c, table, winners);
+        // Appending, no stored row can conflict (keys are unique within a batch), so a plain INSERT
+        // does: SQLite's upsert clause costs about 30% more CPU per row even when nothing conflicts.
+        String tail = append ? "" : UPSERT_TAIL;
+        if (allCarryEveryFeature(view, winners)) writeTemplated(c, table, view, winners, tail);
+        else writeGeneric(c, table, winners, tail);
         deleteFeatures(c, table, extras);
         return winners.size();
     }
@@ -169,13 +174,13 @@ final class SqliteWriter {
      * entities, binding each key and time once (numbered parameters) with the feature names as SQL
      * literals, in name order so each entity's rows are appended in primary-key order.
      */
-    private void writeTemplated(Connection c, String table, FeatureView view, List<Keyed> rows) throws SQLException {
+    private void writeTemplated(Connection c, String table, FeatureView view, List<Keyed> rows, String tail) throws SQLException {
         List<Field> features = new ArrayList<>(view.features());
         features.sort(Comparator.comparing(Field::name));
         int perStatement = Math.max(1, TEMPLATE_STORED_ROWS / Math.max(1, features.size()));
         int full = rows.size() - rows.size() % perStatement;
         if (full > 0) {
-            try (PreparedStatement ps = c.prepareStatement(templateSql(table, features, perStatement))) {
+            try (PreparedStatement ps = c.prepareStatement(templateSql(table, features, perStatement, tail))) {
                 for (int from = 0; from < full; from += perStatement) {
                     bindTemplate(ps, features, rows.subList(from, from + perStatement));
                     ps.executeUpdate();
@@ -183,14 +188,14 @@ final class SqliteWriter {
             }
         }
         if (full < rows.size()) {
-            try (PreparedStatement ps = c.prepareStatement(templateSql(table, features, rows.size() - full))) {
+            try (PreparedStatement ps = c.prepareStatement(templateSql(table, features, rows.size() - full, tail))) {
                 bindTemplate(ps, features, rows.subList(full, rows.size()));
                 ps.executeUpdate();
             }
         }
     }
 
-    private static String templateSql(String table, List<Field> features, int entities) {
+    private static String templateSql(String table, List<Field> features, int entities, String tail) {
         StringBuilder sql = new StringBuilder(columns(table));
         int p = 1;
         boolean first = true;
@@ -203,7 +208,7 @@ final class SqliteWriter {
                 first = false;
             }
         }
-        return sql.append(UPSERT_TAIL).toString();
+        return sql.append(tail).toString();
     }
 
     private static void bindTemplate(PreparedStatement ps, List<Field> features, List<Keyed> rows) throws SQLException {
@@ -222,12 +227,12 @@ final class SqliteWriter {
     }
 
     /** Rows with some of the view's features: one stored row per (key, feature), many per statement. */
-    private void writeGeneric(Connection c, String table, List<Keyed> rows) throws SQLException {
+    private void writeGeneric(Connection c, String table, List<Keyed> rows, String tail) throws SQLException {
         long total = 0;
         for (Keyed k : rows) total += k.row.values().size();
         long inMulti = total - total % ROWS_PER_STATEMENT;
-        try (PreparedStatement multi = c.prepareStatement(upsertSql(table, ROWS_PER_STATEMENT));
-             PreparedStatement single = c.prepareStatement(upsertSql(table, 1))) {
+        try (PreparedStatement multi = c.prepareStatement(insertSql(table, ROWS_PER_STATEMENT, tail));
+             PreparedStatement single = c.prepareStatement(insertSql(table, 1, tail))) {
             long index = 0;
             int bound = 0;
             for (Keyed k : rows) {
@@ -251,10 +256,10 @@ final class SqliteWriter {
         }
     }
 
-    private static String upsertSql(String table, int rows) {
+    private static String insertSql(String table, int rows, String tail) {
         StringBuilder sql = new StringBuilder(columns(table));
         for (int i = 0; i < rows; i++) sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, NULL, ?, ?)");
-        return sql.append(UPSERT_TAIL).toString();
+        return sql.append(tail).toString();
     }
 
     private static void bind(PreparedStatement ps, int offset, byte[] key, String feature, Value v, FeatureRow row) throws SQLException {

@@ -1,17 +1,15 @@
 package dev.larder.testing.bigtable;
 
+import dev.larder.testing.net.LoopbackForwarder;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+
+import static dev.larder.testing.net.LoopbackForwarder.closeQuietly;
+import static dev.larder.testing.net.LoopbackForwarder.daemon;
 
 /**
  * A loopback TCP forwarder in front of a plaintext gRPC server (the Bigtable emulator) that counts
@@ -30,33 +28,22 @@ public final class GrpcCallCounter implements AutoCloseable {
     private static final int FRAME_HEADER_LENGTH = 9;
     private static final int HEADERS = 0x1;
 
-    private final ServerSocket listener;
-    private final int targetPort;
     private final AtomicLong calls = new AtomicLong();
-    private final AtomicInteger connections = new AtomicInteger();
-    private final List<Socket> sockets = new ArrayList<>();
-    private volatile boolean closed;
+    private LoopbackForwarder forwarder;
 
-    private GrpcCallCounter(ServerSocket listener, int targetPort) {
-        this.listener = listener;
-        this.targetPort = targetPort;
+    private GrpcCallCounter() {
     }
 
     /** Starts a counter on a free loopback port forwarding to {@code 127.0.0.1:targetPort}. */
     public static GrpcCallCounter start(int targetPort) {
-        try {
-            ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            GrpcCallCounter counter = new GrpcCallCounter(listener, targetPort);
-            daemon("grpc-call-counter-accept-" + listener.getLocalPort(), counter::acceptLoop).start();
-            return counter;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot open a loopback port for the gRPC call counter to " + targetPort, e);
-        }
+        GrpcCallCounter counter = new GrpcCallCounter();
+        counter.forwarder = LoopbackForwarder.start("grpc-call-counter", targetPort, counter::link);
+        return counter;
     }
 
     /** The loopback port clients connect to. */
     public int port() {
-        return listener.getLocalPort();
+        return forwarder.port();
     }
 
     /** {@code 127.0.0.1:<port>}, e.g. the Bigtable store's {@code emulator_host}. */
@@ -69,29 +56,9 @@ public final class GrpcCallCounter implements AutoCloseable {
         return calls.get();
     }
 
-    private void acceptLoop() {
-        while (!closed) {
-            Socket client;
-            try {
-                client = listener.accept();
-            } catch (IOException e) {
-                return; // closed
-            }
-            try {
-                Socket server = new Socket();
-                server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 5_000);
-                for (Socket s : List.of(client, server)) s.setTcpNoDelay(true);
-                synchronized (sockets) {
-                    sockets.add(client);
-                    sockets.add(server);
-                }
-                int n = connections.incrementAndGet();
-                daemon("grpc-call-counter-" + port() + "-" + n + "-up", () -> forward(client, server, new FrameCounter())).start();
-                daemon("grpc-call-counter-" + port() + "-" + n + "-down", () -> forward(server, client, null)).start();
-            } catch (IOException e) {
-                closeQuietly(client); // the target refused: the client sees a closed connection
-            }
-        }
+    private void link(int connection, Socket client, Socket server) {
+        daemon(forwarder.threadName(connection, "up"), () -> forward(client, server, new FrameCounter())).start();
+        daemon(forwarder.threadName(connection, "down"), () -> forward(server, client, null)).start();
     }
 
     /** Copies one direction until either side closes; the client's direction goes through the frame counter. */
@@ -153,36 +120,13 @@ public final class GrpcCallCounter implements AutoCloseable {
         }
     }
 
-    private static Thread daemon(String name, Runnable r) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-    }
-
     @Override
     public void close() {
-        closed = true;
-        try {
-            listener.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-        synchronized (sockets) {
-            sockets.forEach(GrpcCallCounter::closeQuietly);
-            sockets.clear();
-        }
+        forwarder.close();
     }
 
     @Override
     public String toString() {
-        return "GrpcCallCounter{127.0.0.1:" + port() + " -> 127.0.0.1:" + targetPort + ", " + calls() + " calls}";
+        return "GrpcCallCounter{127.0.0.1:" + port() + " -> 127.0.0.1:" + forwarder.targetPort() + ", " + calls() + " calls}";
     }
 }

@@ -3,19 +3,17 @@ package dev.larder.testing.net;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+
+import static dev.larder.testing.net.LoopbackForwarder.closeQuietly;
+import static dev.larder.testing.net.LoopbackForwarder.daemon;
 
 /**
  * A TCP proxy on 127.0.0.1 that adds a fixed network round trip between a client and a server
@@ -34,17 +32,11 @@ public final class DelayProxy implements AutoCloseable {
     private static final int CHUNK = 64 * 1024;
     private static final byte[] EOF = new byte[0];
 
-    private final ServerSocket listener;
-    private final int targetPort;
     private final long oneWayNanos;
-    private final List<Socket> sockets = new ArrayList<>();
-    private final AtomicInteger connections = new AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
-    private volatile boolean closed;
+    private final AtomicLong requests = new AtomicLong();
+    private LoopbackForwarder forwarder;
 
-    private DelayProxy(ServerSocket listener, int targetPort, Duration addedRoundTrip) {
-        this.listener = listener;
-        this.targetPort = targetPort;
+    private DelayProxy(Duration addedRoundTrip) {
         this.oneWayNanos = addedRoundTrip.toNanos() / 2;
     }
 
@@ -57,19 +49,14 @@ public final class DelayProxy implements AutoCloseable {
         if (addedRoundTrip.isNegative()) {
             throw new IllegalArgumentException("The added round trip must not be negative: " + addedRoundTrip);
         }
-        try {
-            ServerSocket listener = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
-            DelayProxy proxy = new DelayProxy(listener, targetPort, addedRoundTrip);
-            daemon("delay-proxy-accept-" + listener.getLocalPort(), proxy::acceptLoop).start();
-            return proxy;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot open a loopback port for the delay proxy to " + targetPort, e);
-        }
+        DelayProxy proxy = new DelayProxy(addedRoundTrip);
+        proxy.forwarder = LoopbackForwarder.start("delay-proxy", targetPort, proxy::link);
+        return proxy;
     }
 
     /** The loopback port clients connect to. */
     public int port() {
-        return listener.getLocalPort();
+        return forwarder.port();
     }
 
     /** The round trip this proxy adds. */
@@ -79,7 +66,7 @@ public final class DelayProxy implements AutoCloseable {
 
     /** Connections accepted so far. */
     public int connectionCount() {
-        return connections.get();
+        return forwarder.connectionCount();
     }
 
     /**
@@ -94,34 +81,14 @@ public final class DelayProxy implements AutoCloseable {
         return requests.get();
     }
 
-    private void acceptLoop() {
-        while (!closed) {
-            Socket client;
-            try {
-                client = listener.accept();
-            } catch (IOException e) {
-                return; // closed
-            }
-            try {
-                Socket server = new Socket();
-                server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 5_000);
-                for (Socket s : List.of(client, server)) s.setTcpNoDelay(true);
-                synchronized (sockets) {
-                    sockets.add(client);
-                    sockets.add(server);
-                }
-                int n = connections.incrementAndGet();
-                java.util.concurrent.atomic.AtomicBoolean replied = new java.util.concurrent.atomic.AtomicBoolean(true);
-                pipe("delay-proxy-" + port() + "-" + n + "-up", client, server, replied, true);
-                pipe("delay-proxy-" + port() + "-" + n + "-down", server, client, replied, false);
-            } catch (IOException e) {
-                closeQuietly(client); // the target refused: the client sees a closed connection
-            }
-        }
+    private void link(int connection, Socket client, Socket server) throws IOException {
+        AtomicBoolean replied = new AtomicBoolean(true);
+        pipe(forwarder.threadName(connection, "up"), client, server, replied, true);
+        pipe(forwarder.threadName(connection, "down"), server, client, replied, false);
     }
 
     /** One direction: a reader stamps chunks, a writer releases them when due. */
-    private void pipe(String name, Socket from, Socket to, java.util.concurrent.atomic.AtomicBoolean replied, boolean up) throws IOException {
+    private void pipe(String name, Socket from, Socket to, AtomicBoolean replied, boolean up) throws IOException {
         InputStream in = from.getInputStream();
         OutputStream out = to.getOutputStream();
         BlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
@@ -164,36 +131,13 @@ public final class DelayProxy implements AutoCloseable {
     private record Chunk(long due, byte[] bytes) {
     }
 
-    private static Thread daemon(String name, Runnable r) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-    }
-
     @Override
     public void close() {
-        closed = true;
-        try {
-            listener.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-        synchronized (sockets) {
-            sockets.forEach(DelayProxy::closeQuietly);
-            sockets.clear();
-        }
+        forwarder.close();
     }
 
     @Override
     public String toString() {
-        return "DelayProxy{127.0.0.1:" + port() + " -> 127.0.0.1:" + targetPort + ", +" + addedRoundTrip().toMillis() + " ms round trip}";
+        return "DelayProxy{127.0.0.1:" + port() + " -> 127.0.0.1:" + forwarder.targetPort() + ", +" + addedRoundTrip().toMillis() + " ms round trip}";
     }
 }

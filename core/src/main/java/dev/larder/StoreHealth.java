@@ -1,10 +1,10 @@
-package dev.larder.server;
+package dev.larder;
 
-import dev.larder.FeatureStore;
 import dev.larder.spi.EntityKey;
 import dev.larder.spi.FeatureView;
 import dev.larder.spi.Field;
 import dev.larder.spi.Value;
+import dev.larder.spi.support.InFlight;
 
 import java.time.Duration;
 import java.util.Comparator;
@@ -23,8 +23,9 @@ import java.util.concurrent.TimeoutException;
  * bounded by a timeout. Probes run one at a time on their own thread, so a store that hangs
  * costs one thread, not one per health check: while a probe still waits, the store is reported
  * unavailable at once.
+ * Shared by {@code larder serve}'s health checks and the Spring Boot starter's health indicator.
  */
-final class StoreHealth implements AutoCloseable {
+public final class StoreHealth implements AutoCloseable {
     private final FeatureStore store;
     private final String storeType;
     private final Duration timeout;
@@ -35,14 +36,14 @@ final class StoreHealth implements AutoCloseable {
     });
     private CompletableFuture<Void> running = CompletableFuture.completedFuture(null);
 
-    StoreHealth(FeatureStore store, String storeType, Duration timeout) {
+    public StoreHealth(FeatureStore store, String storeType, Duration timeout) {
         this.store = store;
         this.storeType = storeType;
         this.timeout = timeout;
     }
 
     /** Empty when the store answered; otherwise why not, naming the store type. Blocks up to the timeout. */
-    Optional<String> problem() {
+    public Optional<String> problem() {
         CompletableFuture<Void> probe;
         synchronized (this) {
             if (!running.isDone()) {
@@ -60,7 +61,7 @@ final class StoreHealth implements AutoCloseable {
             Thread.currentThread().interrupt();
             return Optional.of("Interrupted while probing the " + storeType + " online store");
         } catch (java.util.concurrent.ExecutionException e) {
-            Throwable t = Failures.unwrap(e);
+            Throwable t = InFlight.unwrap(e);
             return Optional.of("The " + storeType + " online store failed a probe read: "
                     + (t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage()));
         }
