@@ -20,9 +20,9 @@ cd "$(dirname "$0")/.."
 root="$(pwd)"
 
 if [[ -n "${QUICK:-}" ]]; then
-  RATES="${RATES:-50 200}"; SECONDS_PER_RATE="${SECONDS_PER_RATE:-4}"; ENTITIES="${ENTITIES:-1000}"
+  RATES="${RATES:-50 200}"; SECONDS_PER_RATE="${SECONDS_PER_RATE:-4}"; ENTITIES="${ENTITIES:-1000}"; WARMUP=2s
 else
-  RATES="${RATES:-50 100 200 400 800 1600}"; SECONDS_PER_RATE="${SECONDS_PER_RATE:-15}"; ENTITIES="${ENTITIES:-10000}"
+  RATES="${RATES:-50 100 200 400 800 1600}"; SECONDS_PER_RATE="${SECONDS_PER_RATE:-15}"; ENTITIES="${ENTITIES:-10000}"; WARMUP=5s
 fi
 STORES="${STORES:-redis sqlite}"
 SHAPES="${SHAPES:-1x50 1x250 100x50}"
@@ -97,7 +97,7 @@ stats() {
           printf "%.3f %.3f %.3f %.3f %d %d %.1f\n", at(0.5), at(0.9), at(0.99), at(0.999), n, errors, n / secs }' "$1.sorted"
 }
 
-jdk="$(java -version 2>&1 | head -1 | sed 's/"/\\"/g')"
+jdk="$(java -version 2>&1 | head -1 | tr -d '"')"
 cpus="$(nproc)"
 cpu_model="$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/"/\\"/g')"
 redis_version="$(redis-server --version 2>/dev/null | sed -n 's/.*v=\([^ ]*\).*/\1/p')"
@@ -151,7 +151,7 @@ for store in $STORES; do
     present=$(grep -o '"PRESENT"' <<< "$check" | wc -l)
     if (( present != rows * (nf + 1) )); then echo "$store $shape: expected $((rows * (nf + 1))) PRESENT, got $present: ${check:0:300}" >&2; exit 1; fi
     # warm-up: JIT and connection pools, not recorded
-    hey -z 3s -c 4 -q 50 -m POST -T application/json -D "$req" "$url" > /dev/null
+    hey -z "$WARMUP" -c 4 -q 50 -m POST -T application/json -D "$req" "$url" > /dev/null
     held=0
     for rate in $RATES; do
       workers=$(( rate / 20 )); (( workers < 2 )) && workers=2; (( workers > 64 )) && workers=64
