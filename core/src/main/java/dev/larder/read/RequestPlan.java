@@ -52,17 +52,19 @@ public record RequestPlan(List<FeatureRef> refs, Map<String, ViewPlan> views, Li
         }
         Map<String, List<String>> byView = new LinkedHashMap<>();
         List<FeatureRef> refs = new ArrayList<>();
+        java.util.Set<FeatureRef> seen = new java.util.HashSet<>();
+        Map<String, java.util.Set<String>> featuresOf = new HashMap<>(); // hash lookups: a request may name hundreds of features
         Map<String, FeatureRef> byName = new HashMap<>();
         for (String s : featureRefs) {
             FeatureRef ref = FeatureRef.parse(s);
-            if (refs.contains(ref)) {
+            if (!seen.add(ref)) {
                 continue; // asked twice: one column
             }
             FeatureView view = known.get(ref.view());
             if (view == null) {
                 throw new LarderException("Unknown feature view '" + ref.view() + "'. Available: " + new java.util.TreeSet<>(known.keySet()));
             }
-            if (view.feature(ref.feature()).isEmpty()) {
+            if (!featuresOf.computeIfAbsent(view.name(), v -> new java.util.HashSet<>(view.featureNames())).contains(ref.feature())) {
                 throw new LarderException("Feature view '" + view.name() + "' has no feature '" + ref.feature() + "'. Features: " + view.featureNames());
             }
             FeatureRef clash = fullFeatureNames ? null : byName.putIfAbsent(ref.feature(), ref);
