@@ -287,11 +287,7 @@ public final class FeatureStore implements AutoCloseable {
         Span span = tracing.startRequest(entityRows.size());
         RequestPlan plan;
         try {
-            for (String ref : featureRefs) {
-                // Views the registry holds but Larder does not serve are named with the reason, before planning.
-                if (!c.views().containsKey(FeatureRef.parse(ref).view())) c.view(FeatureRef.parse(ref).view());
-            }
-            plan = RequestPlan.of(c.views(), featureRefs, entityRows, fullFeatureNames);
+            plan = RequestPlan.of(c.views(), c.selection(featureRefs, fullFeatureNames), entityRows);
         } catch (RuntimeException e) {
             metrics.request(started, null, null, e);
             ReadTracing.end(span, e);
