@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Profiles the targets of issue 8 and writes the output to docs/benchmarks/profiles/. Run after
-# bench/run.sh (it reuses benchmarks.jar).
-#   - dynamodb, sqlite: CPU sampling with async-profiler (JMH -prof async; the native library comes
+# Profiles the paired Larder-vs-raw reads (issues 8 and 20) and writes the output to
+# docs/benchmarks/profiles/. Run after bench/run.sh (it reuses benchmarks.jar).
+#   - every backend: CPU sampling with async-profiler (JMH -prof async; the native library comes
 #     from Maven Central inside benchmarks.jar), summarized by ProfileSummary: cores busy, CPU by
 #     component (server in the fork, client library, Larder, proxy, JIT, GC), hottest frames;
-#     plus -prof gc (allocation per read).
-#   - redis (and the others again): -prof stack (thread states and top stacks of every thread).
+#     plus -prof gc (allocation per operation: Larder's read and the raw client's together).
+#     Cassandra and the Bigtable emulator run in their own processes: their CPU is not in the
+#     samples; the raw client's time beside Larder's in the same fork shows what they cost.
+#   - redis (RedisReadBenchmark): -prof stack (thread states and top stacks of every thread).
 #
-#   bench/profile.sh            # all three
-#   bench/profile.sh dynamodb   # one of: dynamodb, redis, sqlite
+#   bench/profile.sh            # all
+#   bench/profile.sh dynamodb   # one of: dynamodb, redis, sqlite, cassandra, bigtable
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=benchmarks/target/benchmarks.jar
@@ -36,7 +38,7 @@ filter() {
 run() { # name, then JMH arguments
   local name=$1; shift
   echo "== profiling $name -> $OUT/$name.txt"
-  java -Djava.awt.headless=true -jar "$JAR" "$@" 2>&1 | filter > "$OUT/$name.txt"
+  java -Djava.awt.headless=true ${JMH_JAVA_OPTS:-} -jar "$JAR" "$@" 2>&1 | filter > "$OUT/$name.txt"
 }
 
 # name, measured seconds per configuration, then JMH arguments: -prof gc and, when available, CPU
@@ -54,13 +56,18 @@ sampled() {
 ASYNC_VERSION="$(unzip -p "$JAR" 'META-INF/maven/tools.profiler/async-profiler/pom.properties' 2>/dev/null | sed -n 's/^version=//p')"
 
 if [ "$WHICH" = all ] || [ "$WHICH" = dynamodb ]; then
-  # Larder sequential and parallel at +10 ms, and the raw SDK control doing the same requests.
-  sampled dynamodb 8 '(DynamoDbBatchReadBenchmark|DynamoDbRawSdkBenchmark)' -p features=10 -p addedRoundTripMs=10 \
-    -p maxReadWorkers=1,10 -p inFlight=1,5 -i 4 -r 2
+  # Larder with 1, 5 and 10 workers and the raw SDK sequential and with 5 in flight, in one operation.
+  sampled dynamodb 8 'DynamoDbPairedReadBenchmark' -p keys=500 -p features=10,50 -p addedRoundTripMs=0,10 -i 4 -r 2
+fi
+if [ "$WHICH" = all ] || [ "$WHICH" = cassandra ]; then
+  sampled cassandra 8 'CassandraPairedReadBenchmark' -p keys=500 -p features=10,50 -i 4 -r 2
+fi
+if [ "$WHICH" = all ] || [ "$WHICH" = bigtable ]; then
+  sampled bigtable 8 'BigtablePairedReadBenchmark' -p keys=500 -p features=10,50 -i 4 -r 2
 fi
 if [ "$WHICH" = all ] || [ "$WHICH" = redis ]; then
   run redis 'RedisReadBenchmark.(larderPipelined|rawLettucePipeline|naivePerKey)' -p addedRoundTripMs=0 -prof "$STACK" -prof gc
 fi
 if [ "$WHICH" = all ] || [ "$WHICH" = sqlite ]; then
-  sampled sqlite 5 'SqliteReadBenchmark' -p keys=500 -f 1 -i 5 -r 1
+  sampled sqlite 5 'SqlitePairedReadBenchmark' -p keys=500 -f 1 -i 5 -r 1
 fi

@@ -1,6 +1,7 @@
 package dev.larder;
 
 import dev.larder.definitions.FeatureServiceDefinition;
+import dev.larder.read.FeatureSelection;
 import dev.larder.registry.Registry;
 import dev.larder.spi.FeatureView;
 
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The definitions a {@link FeatureStore} serves at one moment: feature views, feature services,
@@ -19,6 +21,12 @@ public final class Catalog {
     private final Map<String, FeatureView> views;
     private final Map<String, FeatureServiceDefinition> services;
     private final Map<String, String> unservable;
+    /** Feature selections made against this version, by request; bounded, since callers choose the lists. */
+    private final Map<SelectionKey, FeatureSelection> selections = new ConcurrentHashMap<>();
+    private static final int MAX_SELECTIONS = 1_000;
+
+    private record SelectionKey(List<String> featureRefs, boolean fullFeatureNames) {
+    }
 
     public Catalog(Collection<FeatureView> views, Collection<FeatureServiceDefinition> services, Map<String, String> unservable) {
         Map<String, FeatureView> v = new LinkedHashMap<>();
@@ -67,6 +75,24 @@ public final class Catalog {
             throw new LarderException("Feature view '" + name + "' cannot be served by Larder: " + reason);
         }
         throw new LarderException("Unknown feature view '" + name + "'. Available: " + new TreeSet<>(views.keySet()));
+    }
+
+    /**
+     * The requested features checked against this catalog's views and laid out as response
+     * columns; made once per distinct request (list and naming), then reused.
+     *
+     * @throws LarderException as {@link FeatureSelection#of}, naming a view the registry holds but Larder cannot serve with the reason
+     */
+    public FeatureSelection selection(List<String> featureRefs, boolean fullFeatureNames) {
+        FeatureSelection known = selections.get(new SelectionKey(featureRefs, fullFeatureNames));
+        if (known != null) return known;
+        for (String ref : featureRefs) {
+            view(FeatureRef.parse(ref).view()); // an unservable view is named with its reason before planning
+        }
+        FeatureSelection made = FeatureSelection.of(views, featureRefs, fullFeatureNames);
+        if (selections.size() >= MAX_SELECTIONS) selections.clear();
+        selections.put(new SelectionKey(List.copyOf(featureRefs), fullFeatureNames), made);
+        return made;
     }
 
     public FeatureServiceDefinition service(String name) {

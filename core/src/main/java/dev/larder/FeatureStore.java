@@ -105,12 +105,16 @@ public final class FeatureStore implements AutoCloseable {
      * Feast's file or SQL registry), re-reading it every {@code cache_ttl_seconds}.
      */
     public static FeatureStore open(Path repo) {
-        RepoConfig config = RepoConfig.load(repo);
-        return builder().config(config).registry(RegistryStores.open(config.registry()), config.registry().cacheTtl()).build();
+        return builder().repository(repo).build();
     }
 
     public String project() {
         return project;
+    }
+
+    /** Where this facade's meters go ({@link Builder#meterRegistry}); the server renders it at {@code GET /metrics}. */
+    public MeterRegistry meterRegistry() {
+        return metrics.registry();
     }
 
     public OnlineStore onlineStore() {
@@ -292,11 +296,7 @@ public final class FeatureStore implements AutoCloseable {
         Span span = tracing.startRequest(entityRows.size());
         RequestPlan plan;
         try {
-            for (String ref : featureRefs) {
-                // Views the registry holds but Larder does not serve are named with the reason, before planning.
-                if (!c.views().containsKey(FeatureRef.parse(ref).view())) c.view(FeatureRef.parse(ref).view());
-            }
-            plan = RequestPlan.of(c.views(), featureRefs, entityRows, fullFeatureNames);
+            plan = RequestPlan.of(c.views(), c.selection(featureRefs, fullFeatureNames), entityRows);
         } catch (RuntimeException e) {
             metrics.request(started, null, null, e);
             ReadTracing.end(span, e);
@@ -382,6 +382,17 @@ public final class FeatureStore implements AutoCloseable {
             this.store = OnlineStores.installed().open(config, clock);
             this.ownsStore = true;
             return this;
+        }
+
+        /**
+         * A feature repository, as {@link FeatureStore#open(Path)} reads it: {@code feature_store.yaml}'s
+         * online store and the registry it names (re-read every {@code cache_ttl_seconds}); the
+         * other builder methods (meters, traces) still apply.
+         */
+        public Builder repository(Path repo) {
+            RepoConfig config = RepoConfig.load(repo);
+            config(config);
+            return registry(RegistryStores.open(config.registry()), config.registry().cacheTtl());
         }
 
         /** Serves an existing store, which the caller keeps and closes. */

@@ -26,7 +26,7 @@ public final class OnlineResponse {
 
     private OnlineResponse(List<Column> columns, Map<String, Integer> index, int rowCount) {
         this.columns = List.copyOf(columns);
-        this.index = Map.copyOf(index);
+        this.index = Map.copyOf(index); // a no-op for the immutable maps index() makes
         this.rowCount = rowCount;
     }
 
@@ -37,12 +37,22 @@ public final class OnlineResponse {
      *                reference), or null
      */
     public static OnlineResponse of(List<Column> columns, List<String> aliases, int rowCount) {
+        return new OnlineResponse(columns, index(columns.stream().map(Column::name).toList(), aliases), rowCount);
+    }
+
+    /** A response whose name index was built with {@link #index} for these columns' names (e.g. once per feature selection). */
+    public static OnlineResponse indexed(List<Column> columns, Map<String, Integer> index, int rowCount) {
+        return new OnlineResponse(columns, index, rowCount);
+    }
+
+    /** Name to column: each alias, then each name not already taken by an alias. Immutable. */
+    public static Map<String, Integer> index(List<String> names, List<String> aliases) {
         Map<String, Integer> index = new java.util.HashMap<>();
-        for (int i = 0; i < columns.size(); i++) {
+        for (int i = 0; i < names.size(); i++) {
             if (aliases.get(i) != null) index.put(aliases.get(i), i);
         }
-        for (int i = 0; i < columns.size(); i++) index.putIfAbsent(columns.get(i).name(), i);
-        return new OnlineResponse(columns, index, rowCount);
+        for (int i = 0; i < names.size(); i++) index.putIfAbsent(names.get(i), i);
+        return Map.copyOf(index);
     }
 
     /** Column names: join keys, then features ({@code feature} or {@code view__feature} with full names). */

@@ -25,13 +25,16 @@ import java.util.concurrent.TimeUnit;
  * machine. The primary score is the pair's time; {@code larderNanos} and {@code rawClientNanos}
  * are each reader's nanoseconds summed over an iteration (equal read counts): their ratio is
  * Larder's cost over the same ReadRows request.
+ *
+ * <p>A 500-key read takes hundreds of milliseconds on the shared cores, so iterations are long enough
+ * for several pairs each: with one or two a single slow read decides the iteration's ratio.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx2g", Jvm.QUICK_EXIT, Jvm.QUICK_EXIT_STEP})
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 4, time = 2)
+@Warmup(iterations = 2, time = 4)
+@Measurement(iterations = 5, time = 4)
 public class BigtablePairedReadBenchmark {
 
     @Param({"100", "500"})

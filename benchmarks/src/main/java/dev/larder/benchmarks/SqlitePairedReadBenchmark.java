@@ -20,7 +20,7 @@ import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Larder against raw JDBC on SQLite, 500 keys, measured as a pair: every operation runs both
+ * Larder against raw JDBC on SQLite, 100 or 500 keys, measured as a pair: every operation runs both
  * readers one after the other (alternating which goes first) and times each, so both see the same
  * moment of this shared machine, whose speed drifts between forks by more than the 1.2× target's
  * margin. The primary score is the pair's time; the secondary metrics {@code larderNanos} and
@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 4, time = 1)
 public class SqlitePairedReadBenchmark {
-    static final int KEYS = 500;
+    @Param({"100", "500"})
+    public int keys;
 
     @Param({"10", "50"})
     public int features;
@@ -58,7 +59,7 @@ public class SqlitePairedReadBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws SQLException {
-        readers = new SqliteReaders(KEYS, features);
+        readers = new SqliteReaders(keys, features);
     }
 
     @Benchmark

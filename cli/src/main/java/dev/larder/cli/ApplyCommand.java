@@ -27,12 +27,14 @@ final class ApplyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Repository repo = Repository.open(cli.repo());
+        Repository repo = Repository.open(cli.repo(), cli.clock);
         RepoPlan plan = repo.plan();
         try (OnlineStore store = repo.openStore()) {
             printPlan(cli.out, repo, plan, repo.infraPlan(store, plan), store.capabilities());
             repo.apply(store, plan);
         }
+        plan.registryRebuild().ifPresent(r -> cli.out.println("Rebuilt the registry from features.yaml; the damaged file is kept as "
+                + r.backup() + ". Materialize again: its watermarks are lost."));
         cli.out.println(plan.hasChanges() ? "Applied. Registry: " + repo.registryDescription() : "No changes. Registry: " + repo.registryDescription());
         return 0;
     }

@@ -46,7 +46,7 @@ final class MaterializeCommand implements Callable<Integer> {
      * creates its file, which a run that cannot materialize anything must not leave behind.
      */
     static Repository openApplied(LarderCli cli) {
-        Repository repo = Repository.open(cli.repo());
+        Repository repo = Repository.open(cli.repo(), cli.clock);
         repo.appliedRegistry();
         return repo;
     }

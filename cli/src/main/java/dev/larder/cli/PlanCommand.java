@@ -15,7 +15,7 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Repository repo = Repository.open(cli.repo());
+        Repository repo = Repository.open(cli.repo(), cli.clock);
         RepoPlan plan = repo.plan();
         try (OnlineStore store = repo.openStore()) {
             ApplyCommand.printPlan(cli.out, repo, plan, repo.infraPlan(store, plan), store.capabilities());

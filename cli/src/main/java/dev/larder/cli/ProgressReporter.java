@@ -74,6 +74,12 @@ final class ProgressReporter implements MaterializationListener {
     }
 
     @Override
+    public void note(String message) {
+        out.println("Note: " + message);
+        out.flush();
+    }
+
+    @Override
     public void viewFinished(ViewResult r) {
         if (bar != null) {
             bar.close();

@@ -17,4 +17,8 @@ public interface MaterializationListener {
     /** The view is done (written, or skipped with a note saying why). */
     default void viewFinished(ViewResult result) {
     }
+
+    /** Something the user should know about the whole run, e.g. that END was past the current time. */
+    default void note(String message) {
+    }
 }

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,14 +33,21 @@ import java.util.function.Supplier;
  * {@code batch_engine.type} selects. A view's watermark (its materialized interval in the
  * registry) is recorded only after the engine reports all its rows written, so a failure leaves
  * it where it was; writes are newest-wins upserts, so running the same command again completes
- * the work with nothing lost or duplicated.
+ * the work with nothing lost or duplicated. Watermarks of finished views are recorded together,
+ * at most every {@link #DEFAULT_WATERMARK_INTERVAL} and when the run ends or fails, so that many
+ * small views do not rewrite the registry once each. A watermark is never recorded past the
+ * repository clock's current time.
  */
 public final class Materializer {
+    /** How long finished views' watermarks may wait to be recorded together (a killed run redoes at most this much work). */
+    public static final Duration DEFAULT_WATERMARK_INTERVAL = Duration.ofSeconds(2);
+
     private final Repository repo;
     private final OnlineStore store;
     private final MaterializationListener listener;
     private final Supplier<MaterializationEngine> engines;
     private final boolean closeEngine;
+    private final Duration watermarkInterval;
 
     /** With the engine feature_store.yaml selects, created for each run and closed after it. */
     public Materializer(Repository repo, OnlineStore store, MaterializationListener listener) {
@@ -52,12 +60,23 @@ public final class Materializer {
     }
 
     private Materializer(Repository repo, OnlineStore store, MaterializationListener listener,
-                         Supplier<MaterializationEngine> engines, boolean closeEngine) {
+                         Supplier<MaterializationEngine> engines, boolean closeEngine, Duration watermarkInterval) {
         this.repo = repo;
         this.store = store;
         this.listener = listener;
         this.engines = engines;
         this.closeEngine = closeEngine;
+        this.watermarkInterval = watermarkInterval;
+    }
+
+    private Materializer(Repository repo, OnlineStore store, MaterializationListener listener,
+                         Supplier<MaterializationEngine> engines, boolean closeEngine) {
+        this(repo, store, listener, engines, closeEngine, DEFAULT_WATERMARK_INTERVAL);
+    }
+
+    /** This materializer recording finished views' watermarks at most every {@code interval} (zero: after each view). */
+    public Materializer withWatermarkInterval(Duration interval) {
+        return new Materializer(repo, store, listener, engines, closeEngine, interval);
     }
 
     /** Materializes [start, end] (both included) for the named views, or all applied views when none are named. */
@@ -66,16 +85,31 @@ public final class Materializer {
             throw new LarderException("END " + end + " is before START " + start + "; give START first, then a later END");
         }
         List<Registry.ViewEntry> views = selected(repo.appliedRegistry(), viewNames);
+        Instant recordEnd = watermarkEnd(end);
         List<ViewResult> results = new ArrayList<>();
         MaterializationEngine engine = engines.get();
+        Watermarks watermarks = new Watermarks();
         try {
             for (Registry.ViewEntry e : views) {
-                results.add(materializeView(engine, e.definition(), start, end));
+                results.add(materializeView(engine, e.definition(), start, end, recordEnd, watermarks));
             }
+        } catch (RuntimeException | Error e) {
+            watermarks.recordAfterFailure(e);
+            throw e;
         } finally {
             if (closeEngine) engine.close();
         }
+        watermarks.record();
         return results;
+    }
+
+    /** END, or now when END is in the future: rows up to END are loaded, but later ones may still arrive. */
+    private Instant watermarkEnd(Instant end) {
+        Instant now = repo.clock().instant();
+        if (!end.isAfter(now)) return end;
+        listener.note("END " + end + " is in the future: watermarks are recorded up to now (" + now
+                + "), so that materialize-incremental loads rows that arrive later");
+        return now;
     }
 
     /**
@@ -84,12 +118,17 @@ public final class Materializer {
      */
     public List<ViewResult> materializeIncremental(Collection<String> viewNames, Instant end) {
         List<Registry.ViewEntry> views = selected(repo.appliedRegistry(), viewNames);
+        Instant recordEnd = watermarkEnd(end);
+        String storeIdentity = repo.registryStore().config().isFeast() ? null : repo.storeIdentity();
         List<ViewResult> results = new ArrayList<>();
         MaterializationEngine engine = null;
+        Watermarks watermarks = new Watermarks();
         try {
             for (Registry.ViewEntry e : views) {
                 FeatureView v = e.view();
-                Instant start = e.watermark().orElse(v.ttl().isZero() ? Instant.EPOCH : end.minus(v.ttl()));
+                // A watermark recorded for another online store says nothing of this one: start as for a new view.
+                Optional<Instant> watermark = storeIdentity == null ? e.watermark() : e.watermark(storeIdentity);
+                Instant start = watermark.orElse(v.ttl().isZero() ? Instant.EPOCH : end.minus(v.ttl()));
                 if (start.isAfter(end)) {
                     ViewResult r = new ViewResult(v.name(), start, end, 0, Duration.ZERO,
                             "already materialized up to " + start + ", after END " + end);
@@ -98,12 +137,43 @@ public final class Materializer {
                     continue;
                 }
                 if (engine == null) engine = engines.get();
-                results.add(materializeView(engine, e.definition(), start, end));
+                results.add(materializeView(engine, e.definition(), start, end, recordEnd, watermarks));
             }
+        } catch (RuntimeException | Error e) {
+            watermarks.recordAfterFailure(e);
+            throw e;
         } finally {
             if (closeEngine && engine != null) engine.close();
         }
+        watermarks.record();
         return results;
+    }
+
+    /** Watermarks of views whose rows are all written, waiting to be recorded in one registry update. */
+    private final class Watermarks {
+        private final Map<String, Registry.Interval> pending = new LinkedHashMap<>();
+        private long lastRecorded = System.nanoTime();
+
+        void add(String view, Registry.Interval interval) {
+            pending.put(view, interval);
+            if (System.nanoTime() - lastRecorded >= watermarkInterval.toNanos()) record();
+        }
+
+        void record() {
+            if (pending.isEmpty()) return;
+            repo.recordMaterialized(new LinkedHashMap<>(pending));
+            pending.clear();
+            lastRecorded = System.nanoTime();
+        }
+
+        /** The views finished before a failure keep their progress; the failure stays what the caller sees. */
+        void recordAfterFailure(Throwable failure) {
+            try {
+                record();
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        }
     }
 
     private List<Registry.ViewEntry> selected(Registry registry, Collection<String> names) {
@@ -119,7 +189,8 @@ public final class Materializer {
         return out;
     }
 
-    private ViewResult materializeView(MaterializationEngine engine, FeatureViewDefinition def, Instant start, Instant end) {
+    private ViewResult materializeView(MaterializationEngine engine, FeatureViewDefinition def, Instant start, Instant end,
+                                       Instant recordEnd, Watermarks watermarks) {
         long began = System.nanoTime();
         FeatureView view = def.view();
         RepoConfig config = repo.config();
@@ -133,9 +204,17 @@ public final class Materializer {
             listener.viewFinished(r);
             return r;
         }
-        repo.recordMaterialized(view.name(), new Registry.Interval(start, end));
         String note = outcome.rows() == 0 ? "no rows with event time in [" + start + ", " + end + "]" : outcome.note();
-        ViewResult r = new ViewResult(view.name(), start, end, outcome.rows(), Duration.ofNanos(System.nanoTime() - began), note);
+        Instant recorded = recordEnd;
+        if (start.isAfter(recordEnd)) {
+            // The whole interval is in the future: nothing can be recorded without claiming time that has not come.
+            recorded = end;
+            note = (note.isEmpty() ? "wrote " + outcome.rows() + " rows" : note) + "; START " + start
+                    + " is in the future, so no watermark is recorded";
+        } else {
+            watermarks.add(view.name(), new Registry.Interval(start, recordEnd));
+        }
+        ViewResult r = new ViewResult(view.name(), start, recorded, outcome.rows(), Duration.ofNanos(System.nanoTime() - began), note);
         listener.viewFinished(r);
         return r;
     }

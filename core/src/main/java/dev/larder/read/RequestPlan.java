@@ -15,17 +15,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The first step of an online read: the requested features checked against the views, and per
- * view the distinct entity keys to read and which key each entity row uses. Pure: no I/O.
+ * The first step of an online read: the requested features checked against the views (a
+ * {@link FeatureSelection}, reusable across requests), and per view the distinct entity keys to
+ * read and which key each entity row uses. Pure: no I/O.
  *
- * @param refs             the requested features, each once, in request order
- * @param views            one plan per requested view, in first-requested order
- * @param joinKeyColumns   the join keys of the requested views (entityless views have none), in first-seen order
- * @param entityRows       the request's entity rows
- * @param fullFeatureNames whether feature columns are named {@code view__feature}
+ * @param selection  the requested features, per view, and the response's columns
+ * @param views      one plan per requested view, in first-requested order
+ * @param entityRows the request's entity rows
  */
-public record RequestPlan(List<FeatureRef> refs, Map<String, ViewPlan> views, List<Field> joinKeyColumns,
-                          List<? extends Map<String, ?>> entityRows, boolean fullFeatureNames) {
+public record RequestPlan(FeatureSelection selection, Map<String, ViewPlan> views, List<? extends Map<String, ?>> entityRows) {
 
     /**
      * One view's part of a request.
@@ -47,44 +45,33 @@ public record RequestPlan(List<FeatureRef> refs, Map<String, ViewPlan> views, Li
      */
     public static RequestPlan of(Map<String, FeatureView> known, List<String> featureRefs,
                                  List<? extends Map<String, ?>> entityRows, boolean fullFeatureNames) {
-        if (featureRefs.isEmpty()) {
-            throw new LarderException("No features requested; give at least one view:feature reference");
-        }
-        Map<String, List<String>> byView = new LinkedHashMap<>();
-        List<FeatureRef> refs = new ArrayList<>();
-        Map<String, FeatureRef> byName = new HashMap<>();
-        for (String s : featureRefs) {
-            FeatureRef ref = FeatureRef.parse(s);
-            if (refs.contains(ref)) {
-                continue; // asked twice: one column
-            }
-            FeatureView view = known.get(ref.view());
-            if (view == null) {
-                throw new LarderException("Unknown feature view '" + ref.view() + "'. Available: " + new java.util.TreeSet<>(known.keySet()));
-            }
-            if (view.feature(ref.feature()).isEmpty()) {
-                throw new LarderException("Feature view '" + view.name() + "' has no feature '" + ref.feature() + "'. Features: " + view.featureNames());
-            }
-            FeatureRef clash = fullFeatureNames ? null : byName.putIfAbsent(ref.feature(), ref);
-            if (clash != null) {
-                throw new LarderException("Feature name '" + ref.feature() + "' is requested from views '" + clash.view() + "' and '"
-                        + ref.view() + "'; request full feature names (view__feature) to tell them apart");
-            }
-            refs.add(ref);
-            byView.computeIfAbsent(ref.view(), k -> new ArrayList<>()).add(ref.feature());
-        }
-        List<Field> joinKeyColumns = new ArrayList<>();
+        return of(known, FeatureSelection.of(known, featureRefs, fullFeatureNames), entityRows);
+    }
+
+    /**
+     * Plans a request's entity rows for features already selected against {@code known}.
+     *
+     * @throws LarderException for an entity row lacking a join key or holding a value of the wrong type
+     */
+    public static RequestPlan of(Map<String, FeatureView> known, FeatureSelection selection, List<? extends Map<String, ?>> entityRows) {
         Map<String, ViewPlan> plans = new LinkedHashMap<>();
-        for (Map.Entry<String, List<String>> e : byView.entrySet()) {
+        for (Map.Entry<String, List<String>> e : selection.featuresByView().entrySet()) {
             FeatureView view = known.get(e.getKey());
-            if (!view.isEntityless()) {
-                for (Field jk : view.joinKeys()) {
-                    if (joinKeyColumns.stream().noneMatch(f -> f.name().equals(jk.name()))) joinKeyColumns.add(jk);
-                }
-            }
             plans.put(view.name(), planView(view, e.getValue(), entityRows));
         }
-        return new RequestPlan(List.copyOf(refs), plans, List.copyOf(joinKeyColumns), entityRows, fullFeatureNames);
+        return new RequestPlan(selection, plans, entityRows);
+    }
+
+    public List<FeatureRef> refs() {
+        return selection.refs();
+    }
+
+    public List<Field> joinKeyColumns() {
+        return selection.joinKeyColumns();
+    }
+
+    public boolean fullFeatureNames() {
+        return selection.fullFeatureNames();
     }
 
     private static ViewPlan planView(FeatureView view, List<String> features, List<? extends Map<String, ?>> entityRows) {

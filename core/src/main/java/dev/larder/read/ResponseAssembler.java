@@ -41,8 +41,7 @@ public final class ResponseAssembler {
             }
             columns.add(new OnlineResponse.Column(jk.name(), values, statuses, times));
         }
-        List<String> aliases = new ArrayList<>();
-        for (int i = 0; i < plan.joinKeyColumns().size(); i++) aliases.add(null);
+        List<String> names = plan.selection().columnNames();
         for (FeatureRef ref : plan.refs()) {
             RequestPlan.ViewPlan vp = plan.views().get(ref.view());
             List<OnlineRow> viewRows = rowsByView.get(ref.view());
@@ -65,9 +64,8 @@ public final class ResponseAssembler {
                     statuses.add(v.isNull() ? FieldStatus.NULL_VALUE : FieldStatus.PRESENT);
                 }
             }
-            columns.add(new OnlineResponse.Column(plan.fullFeatureNames() ? ref.fullName() : ref.feature(), values, statuses, times));
-            aliases.add(ref.toString());
+            columns.add(new OnlineResponse.Column(names.get(columns.size()), values, statuses, times));
         }
-        return OnlineResponse.of(columns, aliases, n);
+        return OnlineResponse.indexed(columns, plan.selection().columnIndex(), n);
     }
 }

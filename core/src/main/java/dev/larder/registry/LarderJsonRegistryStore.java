@@ -1,19 +1,25 @@
 package dev.larder.registry;
 
-import dev.larder.LarderException;
 import dev.larder.config.RegistryConfig;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Larder's own {@code registry.json}: one project per file. */
 final class LarderJsonRegistryStore implements RegistryStore {
     private final RegistryConfig config;
+    private final Duration lockTimeout;
 
     LarderJsonRegistryStore(RegistryConfig config) {
+        this(config, RegistryFileLock.DEFAULT_TIMEOUT);
+    }
+
+    /** @param lockTimeout how long an update waits for another process's (tests shorten it) */
+    LarderJsonRegistryStore(RegistryConfig config, Duration lockTimeout) {
         this.config = config;
+        this.lockTimeout = lockTimeout;
     }
 
     @Override
@@ -33,15 +39,22 @@ final class LarderJsonRegistryStore implements RegistryStore {
 
     @Override
     public void save(Registry registry) {
-        registry.save(config.file());
+        exclusive(() -> {
+            registry.save(config.file());
+            return null;
+        });
     }
 
     @Override
     public void delete(String project) {
-        try {
-            Files.deleteIfExists(config.file());
-        } catch (IOException e) {
-            throw new LarderException(config.file() + ": cannot delete the registry: " + e.getMessage(), e);
-        }
+        exclusive(() -> {
+            RegistryFiles.delete(config.file(), "registry");
+            return null;
+        });
+    }
+
+    @Override
+    public <T> T exclusive(Supplier<T> update) {
+        return RegistryFileLock.holding(config.file(), lockTimeout, update);
     }
 }

@@ -19,10 +19,8 @@ import dev.larder.spi.ValueType;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,10 +43,21 @@ public final class Registry {
     public record Interval(Instant start, Instant end) {
     }
 
-    /** An applied view with its materialization history (merged, sorted intervals). */
-    public record ViewEntry(FeatureViewDefinition definition, List<Interval> materialized) {
+    /**
+     * An applied view with its materialization history (merged, sorted intervals).
+     *
+     * @param store the online store the intervals were written to ({@link Repository#storeIdentity()}, e.g.
+     *              "sqlite data/online.db"); null when not recorded (registries written before Larder recorded it,
+     *              Feast's registries), and then the history is taken to belong to the configured store
+     */
+    public record ViewEntry(FeatureViewDefinition definition, List<Interval> materialized, String store) {
         public ViewEntry {
             materialized = merge(materialized);
+            if (materialized.isEmpty()) store = null;
+        }
+
+        public ViewEntry(FeatureViewDefinition definition, List<Interval> materialized) {
+            this(definition, materialized, null);
         }
 
         public FeatureView view() {
@@ -58,6 +67,16 @@ public final class Registry {
         /** The end of the latest materialized interval: where materialize-incremental starts. */
         public Optional<Instant> watermark() {
             return materialized.stream().map(Interval::end).max(Comparator.naturalOrder());
+        }
+
+        /** Whether the history describes {@code store}: recorded for it, or not recorded at all. */
+        public boolean describes(String store) {
+            return this.store == null || this.store.equals(store);
+        }
+
+        /** The watermark if the history was written to {@code store}; empty when it belongs to another store. */
+        public Optional<Instant> watermark(String store) {
+            return describes(store) ? watermark() : Optional.empty();
         }
     }
 
@@ -132,30 +151,48 @@ public final class Registry {
 
     /** The registry after an apply: the new definitions, keeping the history of views whose data stays valid. */
     public Registry withDefinitions(Definitions defs, List<String> viewsToReset, Instant now) {
+        return withDefinitions(defs, viewsToReset, null, now);
+    }
+
+    /**
+     * The registry after an apply to {@code store}: the new definitions, keeping the history of views
+     * whose data stays valid; a history written to another store is dropped.
+     */
+    public Registry withDefinitions(Definitions defs, List<String> viewsToReset, String store, Instant now) {
         List<ViewEntry> out = new ArrayList<>();
         for (FeatureViewDefinition d : defs.views()) {
             ViewEntry old = views.get(d.name());
-            List<Interval> history = old == null || viewsToReset.contains(d.name()) ? List.of() : old.materialized();
-            out.add(new ViewEntry(d, history));
+            boolean keep = old != null && !viewsToReset.contains(d.name()) && (store == null || old.describes(store));
+            out.add(keep ? new ViewEntry(d, old.materialized(), old.store()) : new ViewEntry(d, List.of()));
         }
         return new Registry(project, now, defs.entities(), out, defs.featureServices(), Map.of());
     }
 
     /** The registry after a view's rows for [start, end] are written. */
     public Registry withMaterialized(String view, Interval interval, Instant now) {
-        ViewEntry e = views.get(view);
-        if (e == null) {
-            throw new LarderException("Feature view '" + view + "' is not in the registry; run 'larder apply' first");
+        return withMaterialized(Map.of(view, interval), null, now);
+    }
+
+    /**
+     * The registry after each view's rows for its interval are written to {@code store} (null: not
+     * recorded). A view whose history belongs to another store starts a new history.
+     */
+    public Registry withMaterialized(Map<String, Interval> intervals, String store, Instant now) {
+        for (String view : intervals.keySet()) {
+            if (!views.containsKey(view)) {
+                throw new LarderException("Feature view '" + view + "' is not in the registry; run 'larder apply' first");
+            }
         }
         List<ViewEntry> out = new ArrayList<>();
         for (ViewEntry v : views.values()) {
-            if (v.definition().name().equals(view)) {
-                List<Interval> h = new ArrayList<>(v.materialized());
-                h.add(interval);
-                out.add(new ViewEntry(v.definition(), h));
-            } else {
+            Interval added = intervals.get(v.definition().name());
+            if (added == null) {
                 out.add(v);
+                continue;
             }
+            List<Interval> h = new ArrayList<>(store == null || v.describes(store) ? v.materialized() : List.of());
+            h.add(added);
+            out.add(new ViewEntry(v.definition(), h, store != null ? store : v.store()));
         }
         return new Registry(project, now, entities, out, featureServices, unservable);
     }
@@ -177,22 +214,35 @@ public final class Registry {
 
     // ------------------------------------------------------------------------------ file format
 
-    /** Reads a registry file; empty when the file does not exist (nothing applied yet). */
+    /**
+     * Reads a registry file; empty when the file does not exist (nothing applied yet).
+     *
+     * @throws DamagedRegistryException when the file is empty or not a readable registry (apply rebuilds it)
+     */
     public static Optional<Registry> load(Path file) {
         if (!Files.exists(file)) return Optional.empty();
         JsonNode root;
         try {
-            root = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            if (text.isBlank()) {
+                throw new DamagedRegistryException(file, "the registry is empty (" + text.length() + " bytes), e.g. written by a run that was killed", null);
+            }
+            root = JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new LarderException(file + ": the registry is not valid JSON (line " + e.getLocation().getLineNr()
-                    + "): " + e.getOriginalMessage() + "; run 'larder apply' to rewrite it");
+            throw new DamagedRegistryException(file, "the registry is not valid JSON (line " + e.getLocation().getLineNr()
+                    + "): " + e.getOriginalMessage(), e);
         } catch (IOException e) {
-            throw new LarderException(file + ": cannot read the registry: " + e.getMessage());
+            throw new LarderException(file + ": cannot read the registry: " + dev.larder.config.Errors.reason(e), e);
         }
         try {
-            int version = root.path("larder_registry_version").asInt(-1);
+            if (!root.isObject() || !root.path("larder_registry_version").canConvertToInt()) {
+                throw new DamagedRegistryException(file, "the registry is damaged (no larder_registry_version)", null);
+            }
+            int version = root.path("larder_registry_version").asInt();
             if (version != FORMAT_VERSION) {
-                throw new LarderException(file + ": registry format version " + version + " is not supported (expected " + FORMAT_VERSION + ")");
+                // Not rebuilt: another Larder version may have written it, and apply would destroy it.
+                throw new LarderException(file + ": registry format version " + version + " is not supported (expected " + FORMAT_VERSION
+                        + "); use the Larder version that wrote it");
             }
             List<EntityDefinition> entities = new ArrayList<>();
             for (JsonNode e : root.path("entities")) {
@@ -219,7 +269,8 @@ public final class Registry {
                     intervals.add(new Interval(Instant.parse(text(i, "start")), Instant.parse(text(i, "end"))));
                 }
                 String push = s.hasNonNull("push_source") ? s.get("push_source").asText() : null;
-                views.add(new ViewEntry(new FeatureViewDefinition(view, src, push), intervals));
+                String store = v.hasNonNull("materialized_store") ? v.get("materialized_store").asText() : null;
+                views.add(new ViewEntry(new FeatureViewDefinition(view, src, push), intervals, store));
             }
             List<FeatureServiceDefinition> services = new ArrayList<>();
             for (JsonNode fs : root.path("feature_services")) {
@@ -238,7 +289,7 @@ public final class Registry {
                     services, Map.of()));
         } catch (RuntimeException e) {
             if (e instanceof LarderException) throw e;
-            throw new LarderException(file + ": the registry is damaged (" + e.getMessage() + "); run 'larder apply' to rewrite it", e);
+            throw new DamagedRegistryException(file, "the registry is damaged (" + e.getMessage() + ")", e);
         }
     }
 
@@ -284,6 +335,7 @@ public final class Registry {
             entry.definition().pushSourceName().ifPresent(p -> sn.put("push_source", p));
             ArrayNode mi = n.putArray("materialized_intervals");
             for (Interval i : entry.materialized()) mi.addObject().put("start", i.start().toString()).put("end", i.end().toString());
+            if (entry.store() != null) n.put("materialized_store", entry.store());
         }
         ArrayNode services = root.putArray("feature_services");
         for (FeatureServiceDefinition fs : featureServices) {
@@ -309,24 +361,8 @@ public final class Registry {
         }
     }
 
-    /** Writes the registry: to a temporary file first, then moved over the old one, so readers never see half a file. */
+    /** Writes the registry as a whole or not at all (see {@link RegistryFiles#write}); the caller holds the registry lock. */
     public void save(Path file) {
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-            try {
-                Files.writeString(tmp, toJson(), StandardCharsets.UTF_8);
-                try {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new LarderException(file + ": cannot write the registry: " + e.getMessage(), e);
-        }
+        RegistryFiles.write(file, toJson().getBytes(StandardCharsets.UTF_8), "registry");
     }
 }

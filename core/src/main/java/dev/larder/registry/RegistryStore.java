@@ -55,7 +55,29 @@ public interface RegistryStore {
      * {@code apply_materialization} does, leaving every other object as it is.
      */
     default void recordMaterialized(String project, String view, Registry.Interval interval, java.time.Instant now) {
-        save(loadApplied(project).withMaterialized(view, interval, now));
+        recordMaterialized(project, java.util.Map.of(view, interval), null, now);
+    }
+
+    /**
+     * Records several views' materialized intervals in one update of the registry.
+     *
+     * @param store the online store's identity ({@link Repository#storeIdentity()}), kept with the intervals where the
+     *              registry's format has room for it (Larder's JSON; Feast's formats do not, and ignore it); null: not recorded
+     */
+    default void recordMaterialized(String project, java.util.Map<String, Registry.Interval> intervals, String store, java.time.Instant now) {
+        exclusive(() -> {
+            save(loadApplied(project).withMaterialized(intervals, store, now));
+            return null;
+        });
+    }
+
+    /**
+     * Runs a read-modify-write of the registry with every other writer kept out, in this process
+     * and others ({@link RegistryFileLock} for file registries; a SQL registry's transactions
+     * serialize its own updates).
+     */
+    default <T> T exclusive(java.util.function.Supplier<T> update) {
+        return update.get();
     }
 
     /** Removes the project's definitions (the whole registry when no other project remains in a file). */

@@ -32,18 +32,39 @@ public final class RepoPlan {
     private final List<FeatureView> keep;
     private final List<FeatureView> delete;
     private final List<String> reset;
+    private final boolean storeChanged;
+    private final RegistryRebuild rebuild;
+
+    /**
+     * Larder's registry file is damaged: apply moves it to {@code backup} and writes a new one from features.yaml.
+     *
+     * @param damage what is wrong with it, e.g. "the registry is empty (0 bytes)"
+     */
+    public record RegistryRebuild(java.nio.file.Path file, String damage, java.nio.file.Path backup) {
+    }
 
     private RepoPlan(Definitions desired, List<ViewChange> changes, List<String> warnings, List<FeatureView> keep,
-                     List<FeatureView> delete, List<String> reset) {
+                     List<FeatureView> delete, List<String> reset, boolean storeChanged, RegistryRebuild rebuild) {
         this.desired = desired;
         this.changes = List.copyOf(changes);
         this.warnings = List.copyOf(warnings);
         this.keep = List.copyOf(keep);
         this.delete = List.copyOf(delete);
         this.reset = List.copyOf(reset);
+        this.storeChanged = storeChanged;
+        this.rebuild = rebuild;
     }
 
     public static RepoPlan compute(Registry current, Definitions desired) {
+        return compute(current, desired, null, null);
+    }
+
+    /**
+     * @param store   the configured online store's identity ({@link Repository#storeIdentity()}); views whose
+     *                materialization history was recorded for another store have their watermarks reset. Null: not checked
+     * @param rebuild set when the registry file is damaged and {@code current} is the empty registry that replaces it
+     */
+    public static RepoPlan compute(Registry current, Definitions desired, String store, RegistryRebuild rebuild) {
         List<ViewChange> changes = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         List<FeatureView> keep = new ArrayList<>();
@@ -105,7 +126,33 @@ public final class RepoPlan {
                 warnings.add("Feature service '" + fs.name() + "' is not in features.yaml: apply removes it from the registry");
             }
         }
-        return new RepoPlan(desired, changes, warnings, keep, delete, reset);
+        boolean storeChanged = false;
+        if (store != null) {
+            java.util.Set<String> previous = new java.util.TreeSet<>();
+            List<String> moved = new ArrayList<>();
+            for (FeatureViewDefinition d : desired.views()) {
+                Registry.ViewEntry e = old.get(d.name());
+                if (e != null && !reset.contains(d.name()) && !e.describes(store)) {
+                    previous.add(e.store());
+                    moved.add(d.name());
+                }
+            }
+            if (!moved.isEmpty()) {
+                storeChanged = true;
+                warnings.add(0, "online store changed from " + String.join(", ", previous) + " to " + store + ": the watermarks of "
+                        + moved.size() + " feature view" + (moved.size() == 1 ? "" : "s") + " " + abbreviated(moved)
+                        + " are reset by apply; materialize again (materialize-incremental loads them from the start)");
+            }
+        }
+        if (rebuild != null) {
+            warnings.add(0, rebuild.file() + ": " + rebuild.damage() + ". apply rebuilds it from features.yaml and keeps the damaged"
+                    + " file as " + rebuild.backup().getFileName() + "; the materialization watermarks it held are lost: materialize again");
+        }
+        return new RepoPlan(desired, changes, warnings, keep, delete, reset, storeChanged, rebuild);
+    }
+
+    private static String abbreviated(List<String> names) {
+        return names.size() <= 5 ? names.toString() : names.subList(0, 5) + " and " + (names.size() - 5) + " more";
     }
 
     private static String describe(FeatureView v) {
@@ -166,7 +213,17 @@ public final class RepoPlan {
     }
 
     public boolean hasChanges() {
-        return changes.stream().anyMatch(c -> c.kind() != Kind.UNCHANGED);
+        return storeChanged || rebuild != null || changes.stream().anyMatch(c -> c.kind() != Kind.UNCHANGED);
+    }
+
+    /** Whether views' watermarks belong to another online store than the configured one (apply resets them). */
+    public boolean storeChanged() {
+        return storeChanged;
+    }
+
+    /** Set when the registry file is damaged and apply replaces it. */
+    public java.util.Optional<RegistryRebuild> registryRebuild() {
+        return java.util.Optional.ofNullable(rebuild);
     }
 
     /** Human-readable lines: one per view, details indented. */

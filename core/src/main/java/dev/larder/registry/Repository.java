@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -37,10 +38,15 @@ public final class Repository {
     }
 
     public static Repository open(Path dir) {
+        return open(dir, Clock.systemUTC());
+    }
+
+    /** @param clock what "now" is: watermarks are never recorded past it, and apply stamps the registry with it */
+    public static Repository open(Path dir, Clock clock) {
         if (!Files.isDirectory(dir)) {
             throw new LarderException(dir + ": not a directory; pass --repo DIR or run 'larder init DIR' first");
         }
-        return new Repository(RepoConfig.load(dir), Clock.systemUTC());
+        return new Repository(RepoConfig.load(dir), clock);
     }
 
     public RepoConfig config() {
@@ -53,6 +59,28 @@ public final class Repository {
 
     public RegistryStore registryStore() {
         return registryStore;
+    }
+
+    /** The clock materialization reads "now" from (watermarks are never recorded past it). */
+    public Clock clock() {
+        return clock;
+    }
+
+    /**
+     * Which online store the configuration points at: its type and where its data lives, without
+     * secrets (e.g. "sqlite data/online.db", "redis redis 10.0.0.5:6379/0"). Recorded with each view's
+     * materialized intervals, so that watermarks written to one store do not count for another.
+     */
+    public String storeIdentity() {
+        String type = config.onlineStoreType();
+        OnlineStoreProvider p;
+        try {
+            p = provider();
+        } catch (LarderException | dev.larder.spi.ConfigException notInstalled) {
+            return type; // opening the store fails on its own, with the message saying what to install
+        }
+        String location = p.location(config.onlineStore().withSensitive(p.sensitiveOptions()));
+        return location == null || location.isBlank() ? type : type + " " + location;
     }
 
     /** Which registry and where, e.g. "Feast SQL registry postgresql://feast@db:5432/feast" (never a password). */
@@ -96,8 +124,16 @@ public final class Repository {
         return OnlineStores.installed().open(config, clock);
     }
 
+    /** What apply would do; a damaged registry file is planned to be rebuilt (see {@link RepoPlan#registryRebuild()}). */
     public RepoPlan plan() {
-        return RepoPlan.compute(registry(), definitions());
+        Definitions desired = definitions();
+        String store = registryStore.config().isFeast() ? null : storeIdentity();
+        try {
+            return RepoPlan.compute(registry(), desired, store, null);
+        } catch (DamagedRegistryException e) {
+            Path backup = e.file().resolveSibling(e.file().getFileName() + ".corrupt-" + BACKUP_TIME.format(clock.instant()));
+            return RepoPlan.compute(Registry.empty(config.project()), desired, store, new RepoPlan.RegistryRebuild(e.file(), e.damage(), backup));
+        }
     }
 
     /** The store's own plan of the infrastructure change, or empty when the backend cannot plan. */
@@ -113,16 +149,43 @@ public final class Repository {
      */
     public Registry apply(OnlineStore store, RepoPlan plan) {
         Set<Capability> capabilities = store.capabilities();
-        Registry current = registry();
+        if (plan.registryRebuild().isEmpty()) registry(); // fails before the store is touched when the registry is unreadable
         if (capabilities.contains(Capability.UPDATE_INFRA)) {
             if (!plan.viewsToDelete().isEmpty() && capabilities.contains(Capability.TEARDOWN)) {
                 store.teardown(plan.viewsToDelete());
             }
             store.update(new InfraChange(plan.viewsToKeep(), plan.viewsToDelete()));
         }
-        Registry next = current.withDefinitions(plan.desired(), plan.viewsToReset(), clock.instant());
-        registryStore.save(next);
-        return next;
+        String identity = registryStore.config().isFeast() ? null : storeIdentity();
+        // Re-read under the lock: watermarks a concurrent materialize recorded since the plan are kept.
+        return registryStore.exclusive(() -> {
+            Registry current;
+            try {
+                current = registry();
+            } catch (DamagedRegistryException e) {
+                RepoPlan.RegistryRebuild rebuild = plan.registryRebuild().orElseThrow(() -> e);
+                setAside(e.file(), rebuild.backup());
+                current = Registry.empty(config.project());
+            }
+            Registry next = current.withDefinitions(plan.desired(), plan.viewsToReset(), identity, clock.instant());
+            registryStore.save(next);
+            return next;
+        });
+    }
+
+    private static final java.time.format.DateTimeFormatter BACKUP_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(java.time.ZoneOffset.UTC);
+
+    /** Moves a damaged registry (a link's target) aside, keeping it for inspection. */
+    private static void setAside(Path file, Path backup) {
+        Path target = RegistryFiles.target(file);
+        Path to = backup;
+        for (int n = 1; Files.exists(to); n++) to = backup.resolveSibling(backup.getFileName() + "-" + n);
+        try {
+            Files.move(target, to);
+        } catch (java.io.IOException e) {
+            throw new LarderException(file + ": cannot move the damaged registry to " + to + ": " + dev.larder.config.Errors.reason(e), e);
+        }
     }
 
     /** Removes the online data of every applied view and deletes the registry. */
@@ -137,11 +200,22 @@ public final class Repository {
         return names;
     }
 
-    /** Records a materialized interval; re-reads the file so that concurrent updates of other views are kept. */
-    public synchronized Registry recordMaterialized(String view, Registry.Interval interval) {
-        appliedRegistry().view(view).orElseThrow(() -> new LarderException("Feature view '" + view
-                + "' is not in the registry; run 'larder apply' first"));
-        registryStore.recordMaterialized(config.project(), view, interval, clock.instant());
+    /** Records a materialized interval; see {@link #recordMaterialized(Map)}. */
+    public Registry recordMaterialized(String view, Registry.Interval interval) {
+        return recordMaterialized(Map.of(view, interval));
+    }
+
+    /**
+     * Records views' materialized intervals, for the configured store, in one update of the registry:
+     * re-read and written under the registry lock, so that updates by other processes (other views'
+     * watermarks, an apply) are kept.
+     */
+    public Registry recordMaterialized(Map<String, Registry.Interval> intervals) {
+        if (!registryStore.config().isFeast() && !Files.exists(config.registryPath())) {
+            throw new LarderException(config.registryPath() + ": no registry yet; run 'larder apply' first");
+        }
+        registryStore.recordMaterialized(config.project(), intervals,
+                registryStore.config().isFeast() ? null : storeIdentity(), clock.instant());
         return appliedRegistry();
     }
 }

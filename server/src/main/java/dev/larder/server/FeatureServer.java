@@ -6,7 +6,11 @@ import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
+import com.linecorp.armeria.common.metric.MeterIdPrefixFunction;
+import com.linecorp.armeria.server.metric.MetricCollectingService;
 import dev.larder.FeatureStore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.larder.definitions.FeatureViewDefinition;
 import dev.larder.registry.Repository;
 
@@ -38,6 +42,7 @@ public final class FeatureServer implements AutoCloseable {
     private final String storeType;
     private final ServerOptions options;
     private final boolean ownsStore;
+    private final ServerMeters meters;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -46,6 +51,7 @@ public final class FeatureServer implements AutoCloseable {
         this.ownsStore = ownsStore;
         this.options = options;
         this.storeType = repo.config().onlineStoreType();
+        this.meters = new ServerMeters(store.meterRegistry());
         this.health = new StoreHealth(store, storeType, min(options.requestTimeout(), Duration.ofSeconds(5)));
         OnlineRequests requests = new OnlineRequests(store, options.maxEntityRows());
 
@@ -65,6 +71,7 @@ public final class FeatureServer implements AutoCloseable {
         post.put(MaterializeHandler.INCREMENTAL_PATH, new JsonService(materialize.incremental(), true));
 
         ServerBuilder sb = Server.builder()
+                .meterRegistry(meters.registry())
                 .maxRequestLength(options.maxRequestBytes())
                 .requestTimeout(options.requestTimeout())
                 .gracefulShutdownTimeout(SHUTDOWN_QUIET_PERIOD, options.shutdownTimeout().plus(SHUTDOWN_QUIET_PERIOD))
@@ -81,6 +88,8 @@ public final class FeatureServer implements AutoCloseable {
             ctx.log().whenComplete().thenRun(inFlight::decrementAndGet);
             return delegate.serve(ctx, req);
         });
+        // Armeria's request meters (armeria.server.requests, .request.duration, ... tagged by route and status), beside Larder's.
+        sb.decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("armeria.server")));
         post.forEach((path, service) -> sb.route().post(path).build(service));
         // gRPC on the same port: Feast's ServingService, the standard health check, and reflection for tools such as grpcurl.
         sb.service(GrpcService.builder()
@@ -93,6 +102,7 @@ public final class FeatureServer implements AutoCloseable {
                 .maxRequestMessageLength((int) Math.min(Integer.MAX_VALUE, options.maxRequestBytes()))
                 .build());
         sb.route().get(HealthHandler.PATH).build(new HealthHandler(health, storeType));
+        sb.route().get(MetricsService.PATH).build(new MetricsService(meters.registry()));
         this.server = sb.build();
     }
 
@@ -104,16 +114,19 @@ public final class FeatureServer implements AutoCloseable {
     private static java.util.Set<String> paths(Map<String, HttpService> post) {
         java.util.Set<String> all = new java.util.LinkedHashSet<>(post.keySet());
         all.add(HealthHandler.PATH);
+        all.add(MetricsService.PATH);
         return all;
     }
 
     /**
-     * Opens the repository's online store and serves its applied feature views; the store is
+     * Opens the repository's online store and serves its applied feature views, with the facade's
+     * meters in a Prometheus registry of its own (rendered at {@code GET /metrics}); the store is
      * closed when the server stops.
      */
     public static FeatureServer start(Repository repo, ServerOptions options) {
         repo.appliedRegistry(); // fails clearly before anything starts when nothing is applied
-        FeatureStore store = FeatureStore.open(repo.config().repoPath());
+        FeatureStore store = FeatureStore.builder().repository(repo.config().repoPath())
+                .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).build();
         try {
             return start(repo, store, true, options);
         } catch (RuntimeException e) {
@@ -122,7 +135,11 @@ public final class FeatureServer implements AutoCloseable {
         }
     }
 
-    /** Serves a facade the caller built (and closes, unless {@code ownsStore}). */
+    /**
+     * Serves a facade the caller built (and closes, unless {@code ownsStore}). {@code GET /metrics}
+     * shows its meters when its registry is a Prometheus one or a composite (Micrometer's global
+     * registry, the default), see {@link ServerMeters}.
+     */
     public static FeatureServer start(Repository repo, FeatureStore store, boolean ownsStore, ServerOptions options) {
         FeatureServer s = new FeatureServer(Objects.requireNonNull(repo), Objects.requireNonNull(store), ownsStore, options);
         s.server.start().join();
@@ -172,6 +189,7 @@ public final class FeatureServer implements AutoCloseable {
                 server.stop().join();
             } finally {
                 health.close();
+                meters.close();
                 if (ownsStore) store.close();
                 closed.complete(null);
             }

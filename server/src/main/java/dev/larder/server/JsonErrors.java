@@ -97,7 +97,7 @@ final class JsonErrors implements ServerErrorHandler {
         if (status == HttpStatus.NOT_FOUND) {
             detail = "No endpoint at " + where + "; endpoints: " + paths;
         } else if (status == HttpStatus.METHOD_NOT_ALLOWED) {
-            detail = where + " is not allowed: GET /health, POST for the other endpoints";
+            detail = where + " is not allowed: GET /health and /metrics, POST for the other endpoints";
         } else if (description != null && !description.isBlank()) {
             detail = description;
         } else {

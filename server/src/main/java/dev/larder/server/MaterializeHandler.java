@@ -8,7 +8,7 @@ import dev.larder.FeatureStore;
 import dev.larder.LarderException;
 import dev.larder.spi.OnlineStoreException;
 import dev.larder.json.FeastJson;
-import dev.larder.materialize.MaterializationListener;
+import dev.larder.materialize.MaterializationMetrics;
 import dev.larder.materialize.Materializer;
 import dev.larder.materialize.ViewResult;
 import dev.larder.registry.Registry;
@@ -39,12 +39,20 @@ final class MaterializeHandler {
     private final OnlineStore store;
     private final String storeType;
     private final AtomicReference<String> running = new AtomicReference<>();
+    private final MaterializationMetrics metrics;
 
     MaterializeHandler(Repository repo, FeatureStore facade, String storeType) {
         this.repo = repo;
         this.facade = facade;
         this.store = facade.onlineStore();
         this.storeType = storeType;
+        this.metrics = new MaterializationMetrics(facade.meterRegistry(), repo.clock());
+        // Each served view's lag (now minus its watermark for this store) is on /metrics from the start.
+        Registry registry = repo.registry();
+        String identity = repo.storeIdentity();
+        for (String view : facade.featureViews().keySet()) {
+            metrics.track(view, registry.view(view).flatMap(e -> e.watermark(identity)).orElse(null));
+        }
     }
 
     JsonEndpoint interval() {
@@ -81,7 +89,7 @@ final class MaterializeHandler {
         try {
             List<ViewResult> results;
             try {
-                results = job.apply(new Materializer(repo, store, MaterializationListener.NONE));
+                results = job.apply(new Materializer(repo, store, metrics));
             } catch (OnlineStoreException e) {
                 throw Failures.storeFailure(e);
             } catch (RuntimeException e) {

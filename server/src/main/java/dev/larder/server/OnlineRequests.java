@@ -41,10 +41,11 @@ final class OnlineRequests {
 
     /** A checked request, ready for the facade. */
     record Call(Features features, List<Map<String, Object>> rows, boolean fullFeatureNames) {
+        /** Reads, within the caller's W3C trace context when the request carried one. */
         OnlineResponse run(FeatureStore store) {
-            return features.service() != null
+            return IncomingTraceContext.within(() -> features.service() != null
                     ? store.getOnlineFeatures(features.service(), rows, fullFeatureNames)
-                    : store.getOnlineFeatures(features.refs(), rows, fullFeatureNames);
+                    : store.getOnlineFeatures(features.refs(), rows, fullFeatureNames));
         }
     }
 

@@ -226,6 +226,14 @@ class WritesAndMaterializeTest {
         JsonNode got = read("[\"driver_hourly_stats:avg_daily_trips\"]", "{\"driver_id\": [2001, 2003]}").json();
         assertThat(got.at("/results/1/values").toString()).isEqualTo("[2024,2026]");
         assertThat(got.at("/results/1/event_timestamps/0").asText()).isEqualTo("2021-01-01T23:00:00Z");
+        String metrics = http.get("/metrics").body();
+        assertThat(metrics).contains("larder_materialize_rows_total{view=\"driver_hourly_stats\"} 3.0")
+                .contains("larder_materialize_duration_seconds_count{outcome=\"written\",view=\"driver_hourly_stats\"} 1");
+        java.util.regex.Matcher lag = java.util.regex.Pattern.compile("larder_materialize_lag_seconds\\{view=\"driver_hourly_stats\"} (\\S+)").matcher(metrics);
+        assertThat(lag.find()).as(metrics).isTrue();
+        // now minus the watermark 2021-01-02T00:00:00Z
+        assertThat(Double.parseDouble(lag.group(1))).isCloseTo(java.time.Duration.between(java.time.Instant.parse("2021-01-02T00:00:00Z"),
+                java.time.Instant.now()).toSeconds(), org.assertj.core.data.Offset.offset(120.0));
 
         Http.Reply inc = http.post("/materialize-incremental", "{\"end_ts\": \"2021-01-03T00:00:00\", \"feature_views\": [\"driver_hourly_stats\"]}");
         assertThat(inc.status()).as(inc.body()).isEqualTo(200);

@@ -29,6 +29,17 @@ public interface OnlineStoreProvider {
     }
 
     /**
+     * Where a store with these options keeps its data, without secrets: the SQLite file, the Redis
+     * nodes and database, the keyspace on its hosts. Larder records it with each view's materialized
+     * intervals, so that watermarks written to one store are not taken for another's after
+     * {@code online_store} changes. Tuning options (timeouts, pool sizes) are not part of it. Empty
+     * when the backend cannot tell (then only a change of type is noticed).
+     */
+    default String location(StoreOptions options) {
+        return "";
+    }
+
+    /**
      * Creates a store from validated options. Invalid options throw {@link ConfigException}
      * listing every problem; the store connects lazily or here, as the backend prefers.
      */

@@ -30,7 +30,12 @@ public final class ProfileSummary {
         COMPONENTS.put("org/eclipse/jetty", "server: DynamoDB Local");
         COMPONENTS.put("org/antlr", "server: DynamoDB Local");
         COMPONENTS.put("software/amazon/awssdk", "client: AWS SDK");
-        COMPONENTS.put("io/netty", "client: AWS SDK");
+        COMPONENTS.put("com/datastax/oss", "client: Cassandra java-driver");
+        COMPONENTS.put("com/google/cloud/bigtable", "client: Bigtable (google-cloud-bigtable, gRPC, protobuf)");
+        COMPONENTS.put("com/google/api/gax", "client: Bigtable (google-cloud-bigtable, gRPC, protobuf)");
+        COMPONENTS.put("io/grpc", "client: Bigtable (google-cloud-bigtable, gRPC, protobuf)");
+        COMPONENTS.put("com/google/protobuf", "client: Bigtable (google-cloud-bigtable, gRPC, protobuf)");
+        COMPONENTS.put("io/netty", "client: Netty (the clients' network I/O)");
         COMPONENTS.put("io/lettuce", "client: Lettuce");
         COMPONENTS.put("org/sqlite", "SQLite (JDBC driver and native library)");
         COMPONENTS.put("dev/larder/benchmarks", "benchmark harness");

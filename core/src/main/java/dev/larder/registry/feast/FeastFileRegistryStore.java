@@ -6,16 +6,21 @@ import dev.larder.config.RegistryConfig;
 import dev.larder.feast.proto.core.Registry;
 import dev.larder.registry.RegistryStore;
 
+import dev.larder.config.Errors;
+import dev.larder.registry.RegistryFileLock;
+import dev.larder.registry.RegistryFiles;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -57,7 +62,7 @@ public final class FeastFileRegistryStore implements RegistryStore {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new LarderException(file() + ": cannot read the Feast registry: " + e.getMessage(), e);
+            throw new LarderException(file() + ": cannot read the Feast registry: " + Errors.reason(e), e);
         }
         if (bytes.length >= SQLITE_HEADER.length && Arrays.equals(bytes, 0, SQLITE_HEADER.length, SQLITE_HEADER, 0, SQLITE_HEADER.length)) {
             throw new LarderException(file() + ": this is a SQLite database, not a Feast file registry; if Feast wrote it as a SQL registry,"
@@ -89,7 +94,19 @@ public final class FeastFileRegistryStore implements RegistryStore {
     }
 
     @Override
+    public <T> T exclusive(Supplier<T> update) {
+        return RegistryFileLock.holding(file(), RegistryFileLock.DEFAULT_TIMEOUT, update);
+    }
+
+    @Override
     public void save(dev.larder.registry.Registry registry) {
+        exclusive(() -> {
+            saveLocked(registry);
+            return null;
+        });
+    }
+
+    private void saveLocked(dev.larder.registry.Registry registry) {
         Registry current = readProto().orElse(Registry.getDefaultInstance());
         FeastProjectObjects previous = FeastRegistryProjects.of(current, registry.project());
         FeastProjectObjects next = new FeastRegistryWriter(registry.lastUpdated(), uuids).write(registry, previous);
@@ -100,66 +117,57 @@ public final class FeastFileRegistryStore implements RegistryStore {
                 .build());
     }
 
+    /** Appends each interval to its view's meta in one rewrite of the file (Feast's format has no room for the store's identity). */
     @Override
-    public void recordMaterialized(String project, String view, dev.larder.registry.Registry.Interval interval, java.time.Instant now) {
-        Registry current = readProto().orElseThrow(() -> new LarderException(describe() + ": no registry yet; run 'larder apply' first"));
-        Registry.Builder b = current.toBuilder();
-        boolean found = false;
-        for (int i = 0; i < b.getFeatureViewsCount(); i++) {
-            var fv = b.getFeatureViews(i);
-            if (fv.getSpec().getProject().equals(project) && fv.getSpec().getName().equals(view)) {
-                b.setFeatureViews(i, fv.toBuilder().setMeta(FeastMaterialization.append(fv.getMeta(), interval, now)));
-                found = true;
+    public void recordMaterialized(String project, Map<String, dev.larder.registry.Registry.Interval> intervals, String store,
+                                   java.time.Instant now) {
+        exclusive(() -> {
+            Registry current = readProto().orElseThrow(() -> new LarderException(describe() + ": no registry yet; run 'larder apply' first"));
+            Registry.Builder b = current.toBuilder();
+            Set<String> found = new HashSet<>();
+            for (int i = 0; i < b.getFeatureViewsCount(); i++) {
+                var fv = b.getFeatureViews(i);
+                var interval = fv.getSpec().getProject().equals(project) ? intervals.get(fv.getSpec().getName()) : null;
+                if (interval != null) {
+                    b.setFeatureViews(i, fv.toBuilder().setMeta(FeastMaterialization.append(fv.getMeta(), interval, now)));
+                    found.add(fv.getSpec().getName());
+                }
             }
-        }
-        for (int i = 0; i < b.getStreamFeatureViewsCount(); i++) {
-            var sfv = b.getStreamFeatureViews(i);
-            if (sfv.getSpec().getProject().equals(project) && sfv.getSpec().getName().equals(view)) {
-                b.setStreamFeatureViews(i, sfv.toBuilder().setMeta(FeastMaterialization.append(sfv.getMeta(), interval, now)));
-                found = true;
+            for (int i = 0; i < b.getStreamFeatureViewsCount(); i++) {
+                var sfv = b.getStreamFeatureViews(i);
+                var interval = sfv.getSpec().getProject().equals(project) ? intervals.get(sfv.getSpec().getName()) : null;
+                if (interval != null) {
+                    b.setStreamFeatureViews(i, sfv.toBuilder().setMeta(FeastMaterialization.append(sfv.getMeta(), interval, now)));
+                    found.add(sfv.getSpec().getName());
+                }
             }
-        }
-        if (!found) {
-            throw new LarderException(describe() + ": project '" + project + "' has no feature view '" + view + "'");
-        }
-        write(b.setVersionId(uuids.get()).setLastUpdated(FeastRegistryMapping.timestamp(now)).build());
+            for (String view : intervals.keySet()) {
+                if (!found.contains(view)) {
+                    throw new LarderException(describe() + ": project '" + project + "' has no feature view '" + view + "'");
+                }
+            }
+            write(b.setVersionId(uuids.get()).setLastUpdated(FeastRegistryMapping.timestamp(now)).build());
+            return null;
+        });
     }
 
     @Override
     public void delete(String project) {
-        Optional<Registry> current = readProto();
-        if (current.isEmpty()) return;
-        Registry rest = FeastRegistryProjects.replace(current.get(), project, FeastProjectObjects.empty(project));
-        if (FeastRegistryProjects.names(rest).isEmpty()) {
-            try {
-                Files.deleteIfExists(file());
-            } catch (IOException e) {
-                throw new LarderException(file() + ": cannot delete the registry: " + e.getMessage(), e);
+        exclusive(() -> {
+            Optional<Registry> current = readProto();
+            if (current.isEmpty()) return null;
+            Registry rest = FeastRegistryProjects.replace(current.get(), project, FeastProjectObjects.empty(project));
+            if (FeastRegistryProjects.names(rest).isEmpty()) {
+                RegistryFiles.delete(file(), "Feast registry");
+            } else {
+                write(rest.toBuilder().setVersionId(uuids.get()).build());
             }
-        } else {
-            write(rest.toBuilder().setVersionId(uuids.get()).build());
-        }
+            return null;
+        });
     }
 
-    /** Writes a temporary file, then moves it over the registry, so readers see the old or the new registry, never half. */
     private void write(Registry registry) {
-        try {
-            Path dir = file().toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, file().getFileName().toString(), ".tmp");
-            try {
-                Files.write(tmp, registry.toByteArray());
-                try {
-                    Files.move(tmp, file(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file(), StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new LarderException(file() + ": cannot write the Feast registry: " + e.getMessage(), e);
-        }
+        RegistryFiles.write(file(), registry.toByteArray(), "Feast registry");
     }
 
 }

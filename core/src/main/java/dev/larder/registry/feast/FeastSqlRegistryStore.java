@@ -263,17 +263,22 @@ public final class FeastSqlRegistryStore implements RegistryStore {
         }
     }
 
+    /** Appends each interval to its view's row in one transaction (Feast's format has no room for the store's identity). */
     @Override
-    public void recordMaterialized(String project, String view, Registry.Interval interval, Instant now) {
+    public void recordMaterialized(String project, Map<String, Registry.Interval> intervals, String store, Instant now) {
         try (Connection c = connect()) {
             c.setAutoCommit(false);
             try {
-                boolean found = updateView(c, FEATURE_VIEWS, project, view, FeatureView.parser(),
-                        fv -> fv.toBuilder().setMeta(FeastMaterialization.append(fv.getMeta(), interval, now)).build(), now)
-                        || updateView(c, STREAM_FEATURE_VIEWS, project, view, StreamFeatureView.parser(),
-                        sfv -> sfv.toBuilder().setMeta(FeastMaterialization.append(sfv.getMeta(), interval, now)).build(), now);
-                if (!found) {
-                    throw new LarderException(describe() + ": project '" + project + "' has no feature view '" + view + "'");
+                for (Map.Entry<String, Registry.Interval> e : intervals.entrySet()) {
+                    String view = e.getKey();
+                    Registry.Interval interval = e.getValue();
+                    boolean found = updateView(c, FEATURE_VIEWS, project, view, FeatureView.parser(),
+                            fv -> fv.toBuilder().setMeta(FeastMaterialization.append(fv.getMeta(), interval, now)).build(), now)
+                            || updateView(c, STREAM_FEATURE_VIEWS, project, view, StreamFeatureView.parser(),
+                            sfv -> sfv.toBuilder().setMeta(FeastMaterialization.append(sfv.getMeta(), interval, now)).build(), now);
+                    if (!found) {
+                        throw new LarderException(describe() + ": project '" + project + "' has no feature view '" + view + "'");
+                    }
                 }
                 setMetadata(c, project, "last_updated_timestamp", Long.toString(now.getEpochSecond()), now.getEpochSecond(), true);
                 c.commit();

@@ -5,6 +5,7 @@ import dev.larder.spi.CapabilitySupport;
 import dev.larder.spi.OnlineStore;
 import dev.larder.spi.OnlineStoreProvider;
 import dev.larder.spi.StoreContext;
+import dev.larder.spi.StoreOptions;
 
 import java.time.Clock;
 import java.util.Collections;
@@ -70,5 +71,12 @@ public final class BigtableStoreProvider implements OnlineStoreProvider {
     @Override
     public OnlineStore create(StoreContext context) {
         return new BigtableOnlineStore(context.project(), BigtableStoreConfig.from(context.options()), Clock.systemUTC());
+    }
+
+    /** Project and instance (and the emulator, when one is used). */
+    @Override
+    public String location(StoreOptions options) {
+        return "project " + options.string("project_id").orElse("(default)") + " instance " + options.string("instance").orElse("")
+                + options.string("emulator_host").map(h -> " emulator " + h).orElse("");
     }
 }

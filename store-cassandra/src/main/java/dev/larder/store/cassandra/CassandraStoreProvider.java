@@ -5,6 +5,7 @@ import dev.larder.spi.CapabilitySupport;
 import dev.larder.spi.OnlineStore;
 import dev.larder.spi.OnlineStoreProvider;
 import dev.larder.spi.StoreContext;
+import dev.larder.spi.StoreOptions;
 
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -56,5 +57,13 @@ public final class CassandraStoreProvider implements OnlineStoreProvider {
         CassandraStoreConfig config = CassandraStoreConfig.from(context.options());
         return new CassandraOnlineStore(context.project(), config, CassandraSessions.open(config, context.options(), context.project()),
                 context.clock(), capabilities(config));
+    }
+
+    /** Contact points, port and keyspace; never the credentials. */
+    @Override
+    public String location(StoreOptions options) {
+        return options.stringList("hosts", java.util.List.of()).stream().sorted().collect(java.util.stream.Collectors.joining(","))
+                + ":" + options.integer("port", CassandraStoreConfig.DEFAULT_PORT, 1, 65535)
+                + " keyspace " + options.string("keyspace", CassandraStoreConfig.DEFAULT_KEYSPACE);
     }
 }

@@ -5,6 +5,7 @@ import dev.larder.spi.CapabilitySupport;
 import dev.larder.spi.OnlineStore;
 import dev.larder.spi.OnlineStoreProvider;
 import dev.larder.spi.StoreContext;
+import dev.larder.spi.StoreOptions;
 
 import java.util.Collections;
 import java.util.EnumMap;
@@ -57,5 +58,13 @@ public final class DynamoDBStoreProvider implements OnlineStoreProvider {
     @Override
     public OnlineStore create(StoreContext context) {
         return DynamoDBOnlineStore.open(context.project(), DynamoDBStoreConfig.from(context.options().withSensitive(SENSITIVE)));
+    }
+
+    /** Region, endpoint and table naming: where the view tables are. */
+    @Override
+    public String location(StoreOptions options) {
+        return "region " + options.string("region").orElse("(default)")
+                + options.string("endpoint_url").map(u -> " endpoint " + u).orElse("")
+                + " tables " + options.string("table_name_template", DynamoDBStoreConfig.DEFAULT_TABLE_NAME_TEMPLATE);
     }
 }

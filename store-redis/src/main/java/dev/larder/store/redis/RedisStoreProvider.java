@@ -5,6 +5,7 @@ import dev.larder.spi.CapabilitySupport;
 import dev.larder.spi.OnlineStore;
 import dev.larder.spi.OnlineStoreProvider;
 import dev.larder.spi.StoreContext;
+import dev.larder.spi.StoreOptions;
 
 import java.util.Collections;
 import java.util.EnumMap;
@@ -46,5 +47,14 @@ public final class RedisStoreProvider implements OnlineStoreProvider {
     @Override
     public OnlineStore create(StoreContext context) {
         return new RedisOnlineStore(context.project(), RedisStoreConfig.from(context.options()));
+    }
+
+    /** The deployment type, nodes and database of connection_string; never its password or username. */
+    @Override
+    public String location(StoreOptions options) {
+        RedisStoreConfig c = RedisStoreConfig.from(options);
+        return c.redisType().option() + " " + c.nodes().stream().map(RedisStoreConfig.HostPort::toString).sorted()
+                .collect(java.util.stream.Collectors.joining(",")) + "/" + c.database()
+                + (c.redisType() == RedisStoreConfig.RedisType.REDIS_SENTINEL ? " master " + c.sentinelMaster() : "");
     }
 }

@@ -160,6 +160,22 @@ class RedisSecretsTest {
         }
     }
 
+    /** The store identity recorded in the registry with each watermark names hosts, never the password. */
+    @Test
+    void theLocationRecordedInTheRegistryCarriesNoPassword() {
+        RedisStoreProvider provider = new RedisStoreProvider();
+        for (String pw : PASSWORDS) {
+            // Feast's connection string cannot carry a ',' in a password (the config rejects it); the option can.
+            String inString = pw.contains(",") ? "h1:1 h2:2" : provider.location(StoreOptions.of("redis", options(
+                    "connection_string", "h1:1,h2:2,password=" + pw, "redis_type", "redis_cluster")).withSensitive(provider.sensitiveOptions()));
+            String asOption = provider.location(StoreOptions.of("redis", options("connection_string", "h:1,db=3", "password", pw))
+                    .withSensitive(provider.sensitiveOptions()));
+            assertThat(inString).contains("h1:1", "h2:2");
+            assertThat(asOption).contains("h:1", "/3");
+            assertNoSecret("location", inString + " " + asOption);
+        }
+    }
+
     // ----------------------------------------------------------------------------- connection
 
     @Test

@@ -5,6 +5,7 @@ import dev.larder.spi.CapabilitySupport;
 import dev.larder.spi.OnlineStore;
 import dev.larder.spi.OnlineStoreProvider;
 import dev.larder.spi.StoreContext;
+import dev.larder.spi.StoreOptions;
 
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -47,5 +48,11 @@ public final class SqliteStoreProvider implements OnlineStoreProvider {
         Set<Capability> out = EnumSet.copyOf(capabilities().keySet());
         if (config.readOnly()) out.removeAll(WRITING);
         return out;
+    }
+
+    /** The database file as configured (relative paths are relative to the repository). */
+    @Override
+    public String location(StoreOptions options) {
+        return options.string("path", SqliteStoreConfig.DEFAULT_PATH);
     }
 }
