@@ -38,6 +38,23 @@ class DuckDbSourceTest {
     @TempDir
     Path repo;
 
+    /** Issue 13 item 9: a constructor that fails after creating its spill directory removes it (and closes DuckDB). */
+    @Test
+    void aFailedStartLeavesNoSpillDirectory() throws Exception {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        List<Path> before = spillDirs(tmp);
+        // The record accepts any text; DuckDB refuses it at SET memory_limit, after the directory exists.
+        assertThatThrownBy(() -> new DuckDbSource(new LocalEngineConfig("lots", 0, null)))
+                .isInstanceOf(LarderException.class).hasMessageContaining("Cannot start DuckDB");
+        assertThat(spillDirs(tmp)).as("larder-duckdb-* directories in " + tmp).isSubsetOf(before);
+    }
+
+    private static List<Path> spillDirs(Path tmp) throws java.io.IOException {
+        try (var s = Files.list(tmp)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("larder-duckdb-")).toList();
+        }
+    }
+
     final DuckDbSource source = new DuckDbSource();
 
     static final Instant T10 = Instant.parse("2024-05-01T10:00:00Z");
