@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -41,7 +42,8 @@ class RacingWritersTest {
     void failsAStoreThatReadsThenWrites() {
         Map<EntityKey, FeatureRow> data = new ConcurrentHashMap<>();
         List<OnlineStore> writers = new ArrayList<>();
-        for (int i = 0; i < 4; i++) writers.add(new MapStore(data, false));
+        CyclicBarrier allChecked = new CyclicBarrier(4);
+        for (int i = 0; i < 4; i++) writers.add(new MapStore(data, allChecked));
         assertThatThrownBy(() -> RacingWriters.standard().run(writers, writers.get(0), VIEW, BASE))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("seed")
@@ -52,28 +54,34 @@ class RacingWritersTest {
     void passesAStoreThatWritesAtomically() {
         Map<EntityKey, FeatureRow> data = new ConcurrentHashMap<>();
         List<OnlineStore> writers = new ArrayList<>();
-        for (int i = 0; i < 4; i++) writers.add(new MapStore(data, true));
+        for (int i = 0; i < 4; i++) writers.add(new MapStore(data, null));
         assertThatCode(() -> RacingWriters.standard().run(writers, writers.get(0), VIEW, BASE)).doesNotThrowAnyException();
     }
 
     @Test
     void refusesFewerThanFourWriters() {
         Map<EntityKey, FeatureRow> data = new ConcurrentHashMap<>();
-        List<OnlineStore> writers = List.of(new MapStore(data, true), new MapStore(data, true));
+        List<OnlineStore> writers = List.of(new MapStore(data, null), new MapStore(data, null));
         assertThatThrownBy(() -> RacingWriters.standard().run(writers, writers.get(0), VIEW, BASE))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 4 writers");
     }
 
-    /** Rows in a shared map; {@code atomic} decides whether check and write happen under one lock. */
+    /**
+     * Rows in a shared map. Atomic (no barrier): check and write under one lock. Not atomic: each
+     * write checks, waits until all four writers have checked (the barrier: every writer makes the
+     * same number of calls, so they move in steps), then writes, newer versions first, so that an
+     * older version checked against the same stored row lands after the newest: a lost update in
+     * every round, whatever the machine's speed (a race left to the scheduler was missed on an idle machine).
+     */
     private static final class MapStore implements OnlineStore {
         private static final Object LOCK = new Object();
         private final Map<EntityKey, FeatureRow> data;
-        private final boolean atomic;
+        private final CyclicBarrier allChecked;
         private final NewestWins rule = new NewestWins(ChronoUnit.NANOS);
 
-        MapStore(Map<EntityKey, FeatureRow> data, boolean atomic) {
+        MapStore(Map<EntityKey, FeatureRow> data, CyclicBarrier allChecked) {
             this.data = data;
-            this.atomic = atomic;
+            this.allChecked = allChecked;
         }
 
         @Override
@@ -88,23 +96,31 @@ class RacingWritersTest {
 
         @Override
         public void write(FeatureView view, List<FeatureRow> rows, ProgressListener progress) {
-            if (atomic) {
+            List<FeatureRow> latest = rule.latestPerKey(view, rows);
+            if (allChecked == null) {
                 synchronized (LOCK) {
-                    apply(rule.latestPerKey(view, rows), true); // the same pause, inside the lock: slow but atomic
+                    data.putAll(winners(latest));
                 }
-            } else {
-                apply(rule.latestPerKey(view, rows), true);
+                return;
             }
+            Map<EntityKey, FeatureRow> winners = winners(latest);
+            try {
+                allChecked.await(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("the writers did not meet at the barrier", e);
+            }
+            long version = (latest.get(0).eventTime().getEpochSecond() - BASE.getEpochSecond()) % 100_000;
+            LockSupport.parkNanos((20 - version) * 1_000_000L); // newer versions write first, older ones after
+            data.putAll(winners);
         }
 
-        private void apply(List<FeatureRow> rows, boolean pauseBetweenCheckAndWrite) {
+        private Map<EntityKey, FeatureRow> winners(List<FeatureRow> rows) {
             Map<EntityKey, FeatureRow> winners = new HashMap<>();
             for (FeatureRow r : rows) {
                 FeatureRow stored = data.get(r.entityKey());
                 if (stored == null || rule.replaces(r, stored)) winners.put(r.entityKey(), r);
             }
-            if (pauseBetweenCheckAndWrite) LockSupport.parkNanos(2_000_000); // what a network round trip does
-            data.putAll(winners);
+            return winners;
         }
 
         @Override
