@@ -197,7 +197,7 @@ class RegistryCliTest {
                 .contains("[v0, v1]").contains("materialize again").doesNotContain("No changes.");
         ok("--repo", repo.toString(), "apply");
         CliRunner.Result again = ok("--repo", repo.toString(), "materialize-incremental", END.toString());
-        assertThat(again.out()).contains("Materialized 2 feature views, 4 rows written.");
+        assertThat(again.out()).contains("Materialized 2 feature views: 4 rows sent to the online store");
         assertThat(registry().view("v0").orElseThrow().store()).isEqualTo("sqlite data/moved.db");
         assertThat(ok("--repo", repo.toString(), "plan").out()).contains("No changes.");
     }
@@ -224,6 +224,6 @@ class RegistryCliTest {
         Files.writeString(file, "{\"larder_registry_version\": 1, \"project\": \"many\", \"entit");
         assertThat(ok("--repo", repo.toString(), "apply").out()).contains("Rebuilt the registry");
         assertThat(repo.resolve("data/registry.json.corrupt-20240601T120000Z-1")).exists();
-        assertThat(ok("--repo", repo.toString(), "materialize-incremental", END.toString()).out()).contains("4 rows written");
+        assertThat(ok("--repo", repo.toString(), "materialize-incremental", END.toString()).out()).contains("4 rows sent to the online store");
     }
 }

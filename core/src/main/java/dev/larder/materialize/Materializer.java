@@ -209,7 +209,7 @@ public final class Materializer {
         if (start.isAfter(recordEnd)) {
             // The whole interval is in the future: nothing can be recorded without claiming time that has not come.
             recorded = end;
-            note = (note.isEmpty() ? "wrote " + outcome.rows() + " rows" : note) + "; START " + start
+            note = (note.isEmpty() ? "sent " + outcome.rows() + " rows" : note) + "; START " + start
                     + " is in the future, so no watermark is recorded";
         } else {
             watermarks.add(view.name(), new Registry.Interval(start, recordEnd));
