@@ -9,17 +9,12 @@ import dev.larder.spi.OnlineRow;
 import dev.larder.spi.OnlineStore;
 import dev.larder.spi.ProgressListener;
 import dev.larder.spi.ViewRead;
-import dev.larder.spi.codec.EntityKeyCodec;
 import dev.larder.testing.net.DelayProxy;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.output.ValueListOutput;
-import io.lettuce.core.protocol.CommandArgs;
-import io.lettuce.core.protocol.CommandType;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -35,7 +30,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,24 +122,7 @@ public class RedisReadBenchmark {
     /** Returns the number of non-null fields received, so setup can check the floor reads the same data. */
     @Benchmark
     public int rawLettucePipeline(Blackhole bh) throws InterruptedException, ExecutionException {
-        byte[][] fields = new byte[FEATURES + 1][];
-        for (int f = 0; f < FEATURES; f++) fields[f] = EntityKeyCodec.redisField(view.name(), featureNames.get(f));
-        fields[FEATURES] = ("_ts:" + view.name()).getBytes(StandardCharsets.UTF_8);
-        List<RedisFuture<List<byte[]>>> replies = new ArrayList<>(KEYS);
-        for (EntityKey k : keys) {
-            CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(EntityKeyCodec.redisKey(k, PROJECT));
-            for (byte[] f : fields) args.add(f);
-            replies.add(raw.dispatch(CommandType.HMGET, new ValueListOutput<>(ByteArrayCodec.INSTANCE), args));
-        }
-        raw.flushCommands();
-        int present = 0;
-        for (RedisFuture<List<byte[]>> r : replies) {
-            for (byte[] b : r.get()) {
-                if (b != null) present++;
-                bh.consume(b);
-            }
-        }
-        return present;
+        return RedisReaders.hmgetPipeline(raw, view, featureNames, keys, bh);
     }
 
     @Benchmark

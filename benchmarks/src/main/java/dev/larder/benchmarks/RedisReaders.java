@@ -75,12 +75,21 @@ final class RedisReaders implements AutoCloseable {
 
     /** The store's HMGETs, pipelined with one flush; returns the number of non-null fields received. */
     int raw(Blackhole bh) throws InterruptedException, ExecutionException {
+        return hmgetPipeline(raw, view, featureNames, requestKeys, bh);
+    }
+
+    /**
+     * The raw control both Redis benchmarks time: one HMGET per key for the view's fields and its
+     * {@code _ts} field, as the store sends them, pipelined with one flush; returns the non-null fields received.
+     */
+    static int hmgetPipeline(RedisAsyncCommands<byte[], byte[]> raw, FeatureView view, List<String> featureNames, List<EntityKey> keys,
+                             Blackhole bh) throws InterruptedException, ExecutionException {
         int features = featureNames.size();
         byte[][] fields = new byte[features + 1][];
         for (int f = 0; f < features; f++) fields[f] = EntityKeyCodec.redisField(view.name(), featureNames.get(f));
         fields[features] = ("_ts:" + view.name()).getBytes(StandardCharsets.UTF_8);
-        List<RedisFuture<List<byte[]>>> replies = new ArrayList<>(requestKeys.size());
-        for (EntityKey k : requestKeys) {
+        List<RedisFuture<List<byte[]>>> replies = new ArrayList<>(keys.size());
+        for (EntityKey k : keys) {
             CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(EntityKeyCodec.redisKey(k, PROJECT));
             for (byte[] f : fields) args.add(f);
             replies.add(raw.dispatch(CommandType.HMGET, new ValueListOutput<>(ByteArrayCodec.INSTANCE), args));
