@@ -38,6 +38,14 @@ public final class BenchData {
     }
 
     /** Keys {@code driver_id = 1000 .. 1000 + n - 1}. */
+    /** Creates the view's table in {@code store} and writes its first {@code keys} keys at {@link #EVENT_TIME}; returns those keys. */
+    public static List<EntityKey> load(dev.larder.spi.OnlineStore store, FeatureView view, int keys) {
+        store.update(new dev.larder.spi.InfraChange(List.of(view), List.of()));
+        List<EntityKey> all = keys(keys);
+        store.write(view, rows(view, all, EVENT_TIME), dev.larder.spi.ProgressListener.NONE);
+        return all;
+    }
+
     public static List<EntityKey> keys(int n) {
         List<EntityKey> keys = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {

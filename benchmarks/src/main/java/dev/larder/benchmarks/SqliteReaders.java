@@ -4,10 +4,8 @@ import dev.larder.benchmarks.env.BackendEnvironment;
 import dev.larder.benchmarks.env.Environments;
 import dev.larder.spi.EntityKey;
 import dev.larder.spi.FeatureView;
-import dev.larder.spi.InfraChange;
 import dev.larder.spi.OnlineRow;
 import dev.larder.spi.OnlineStore;
-import dev.larder.spi.ProgressListener;
 import dev.larder.spi.codec.EntityKeyCodec;
 import org.openjdk.jmh.infra.Blackhole;
 
@@ -38,9 +36,7 @@ final class SqliteReaders implements AutoCloseable {
         env = Environments.start("sqlite");
         store = Environments.open(env, "bench");
         view = BenchData.view("sqlite_read_" + features, features);
-        store.update(new InfraChange(List.of(view), List.of()));
-        List<EntityKey> all = BenchData.keys(500);
-        store.write(view, BenchData.rows(view, all, BenchData.EVENT_TIME), ProgressListener.NONE);
+        List<EntityKey> all = BenchData.load(store, view, 500);
         requestKeys = all.subList(0, keys);
         featureNames = view.featureNames();
         BenchData.checkComplete("sqlite", larder(), keys, featureNames);
