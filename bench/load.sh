@@ -3,11 +3,14 @@
 # (feast-dev/feast-benchmarks: ENTITIES entities x 250 INT64 features), for the shapes Feast
 # published (1 row x 50 features, 1 x 250, 100 x 50), on Redis and on SQLite. The load tool is `hey`
 # (Debian package), which holds a rate: -c workers, each at -q requests/s (stock wrk has no
-# fixed-rate mode). Per shape, backend and rate: p50/p90/p99/p99.9 from hey's per-request CSV, the
-# rate achieved, errors, and the highest rate held with p99 < 10 ms. Writes
+# fixed-rate mode); several hey processes with staggered starts spread the arrivals (see fire()).
+# Per shape, backend and rate: p50/p90/p99/p99.9 from hey's per-request CSV, the rate achieved,
+# errors, and the highest rate held with p99 < 10 ms. The same rates are then sent to the floor
+# (bench/FloorServer.java: Armeria answering Larder's bytes without doing anything) so that what
+# Larder adds can be read beside what the machine, hey and HTTP cost. Writes
 # docs/benchmarks/load-results.json and load-results.md (the machine, JDK and versions beside them).
 #
-#   bench/load.sh               # full run: 10,000 entities, rates 50..1600/s, 15 s each (about 12 minutes)
+#   bench/load.sh               # full run: 10,000 entities, rates 50..1600/s, 15 s each (about 17 minutes)
 #   QUICK=1 bench/load.sh       # smoke run: 1,000 entities, 2 rates, 4 s each (under 3 minutes once built)
 #
 # Environment: RATES ("50 100 ..."), SECONDS_PER_RATE, ENTITIES, STORES ("redis sqlite"), SHAPES
@@ -83,6 +86,32 @@ body() {
     printf "]}}\n" }' > "$1"
 }
 
+# fire URL BODY RATE CSV: RATE requests/s for SECONDS_PER_RATE s, per-request times into CSV.
+# One hey process ticks all its workers together, so its requests arrive in bursts of -c; that burst
+# queues in the server and is not the load a service sees. Instead up to 16 hey processes run, each
+# with RATE/20 / 16 workers at 20 req/s, started evenly spread over a tick: arrivals are spaced
+# evenly up to 320 req/s and come in bursts of at most 4 at 1600 req/s.
+fire() {
+  local url="$1" req="$2" rate="$3" csv="$4"
+  local workers=$(( rate / 20 )); (( workers < 1 )) && workers=1; (( workers > 64 )) && workers=64
+  local procs=$(( workers < 16 ? workers : 16 ))
+  local per_proc=$(( (workers + procs - 1) / procs ))
+  local per_worker
+  per_worker=$(awk -v r="$rate" -v w="$(( per_proc * procs ))" 'BEGIN { printf "%.3f", r / w }')
+  local gap
+  gap=$(awk -v r="$rate" -v c="$per_proc" 'BEGIN { printf "%.6f", c / r }')
+  local hp=() i
+  for ((i = 0; i < procs; i++)); do
+    hey -z "${SECONDS_PER_RATE}s" -c "$per_proc" -q "$per_worker" -t 10 -m POST -T application/json -D "$req" -o csv "$url" > "$csv.$i" &
+    hp+=($!)
+    sleep "$gap"
+  done
+  wait "${hp[@]}"
+  { head -1 "$csv.0"; for ((i = 0; i < procs; i++)); do tail -n +2 "$csv.$i"; done; } > "$csv"
+  rm -f "$csv".[0-9]*
+  echo "$(( per_proc * procs ))"
+}
+
 # stats CSV SECONDS: "p50 p90 p99 p999 count errors rate" (ms, ms, ms, ms, requests, non-200, requests/s)
 stats() {
   # hey's CSV: response-time (s),DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset
@@ -152,12 +181,11 @@ for store in $STORES; do
     if (( present != rows * (nf + 1) )); then echo "$store $shape: expected $((rows * (nf + 1))) PRESENT, got $present: ${check:0:300}" >&2; exit 1; fi
     # warm-up: JIT and connection pools, not recorded
     hey -z "$WARMUP" -c 4 -q 50 -m POST -T application/json -D "$req" "$url" > /dev/null
+    printf '%s' "$check" > "$WORK/answer-$shape.json" # what the floor server answers
     held=0
     for rate in $RATES; do
-      workers=$(( rate / 20 )); (( workers < 2 )) && workers=2; (( workers > 64 )) && workers=64
-      per_worker=$(awk -v r="$rate" -v w="$workers" 'BEGIN { printf "%.3f", r / w }')
       csv="$WORK/$store-$shape-$rate.csv"
-      hey -z "${SECONDS_PER_RATE}s" -c "$workers" -q "$per_worker" -t 10 -m POST -T application/json -D "$req" -o csv "$url" > "$csv"
+      workers=$(fire "$url" "$req" "$rate" "$csv")
       read -r p50 p90 p99 p999 count errors achieved < <(stats "$csv" "$SECONDS_PER_RATE")
       ok=$(awk -v a="$achieved" -v r="$rate" -v p="$p99" -v e="$errors" -v lim="$P99_LIMIT_MS" 'BEGIN { print (a >= 0.95 * r && p < lim && e == 0) ? 1 : 0 }')
       (( ok == 1 )) && held=$rate
@@ -172,6 +200,38 @@ for store in $STORES; do
   kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true
   if [[ -n "$redis_pid" ]]; then kill "$redis_pid"; wait "$redis_pid" 2>/dev/null || true; fi
 done
+# ------------------------------------------------------------------ the floor: the same HTTP stack answering fixed bytes
+# Armeria (from the CLI's jar) answers each shape with the bytes Larder answered, under the same hey
+# load: what the machine, hey and HTTP cost before Larder reads or writes anything.
+fport=$(free_port)
+routes=()
+for shape in $SHAPES; do routes+=("/$shape=$WORK/answer-$shape.json"); done
+java -Xms512m -Xmx1g -cp "$JAR" bench/FloorServer.java "$fport" "${routes[@]}" > "$WORK/floor.log" 2>&1 &
+floor_pid=$!; pids+=("$floor_pid")
+for _ in $(seq 300); do curl -fs "http://127.0.0.1:$fport/health" >/dev/null 2>&1 && break; sleep 0.2; done
+curl -fs "http://127.0.0.1:$fport/health" >/dev/null || { echo "the floor server did not start:" >&2; cat "$WORK/floor.log" >&2; exit 1; }
+echo "== floor: Armeria answering fixed bytes"
+for shape in $SHAPES; do
+  rows="${shape%x*}"; nf="${shape#*x}"
+  url="http://127.0.0.1:$fport/$shape"; req="$WORK/body-$shape.json"
+  hey -z "$WARMUP" -c 4 -q 50 -m POST -T application/json -D "$req" "$url" > /dev/null
+  held=0
+  for rate in $RATES; do
+    csv="$WORK/floor-$shape-$rate.csv"
+    workers=$(fire "$url" "$req" "$rate" "$csv")
+    read -r p50 p90 p99 p999 count errors achieved < <(stats "$csv" "$SECONDS_PER_RATE")
+    ok=$(awk -v a="$achieved" -v r="$rate" -v p="$p99" -v e="$errors" -v lim="$P99_LIMIT_MS" 'BEGIN { print (a >= 0.95 * r && p < lim && e == 0) ? 1 : 0 }')
+    (( ok == 1 )) && held=$rate
+    printf '   %-6s %-7s %5s/s: p50 %8s  p90 %8s  p99 %8s  p99.9 %8s ms  (%s requests, %s/s achieved, %s errors)\n' \
+      floor "$shape" "$rate" "$p50" "$p90" "$p99" "$p999" "$count" "$achieved" "$errors"
+    printf '{"store": "floor", "shape": "%s", "entity_rows": %s, "features": %s, "target_rate": %s, "achieved_rate": %s, "requests": %s, "errors": %s, "p50_ms": %s, "p90_ms": %s, "p99_ms": %s, "p999_ms": %s, "workers": %s}\n' \
+      "$shape" "$rows" "$nf" "$rate" "$achieved" "$count" "$errors" "$p50" "$p90" "$p99" "$p999" "$workers" >> "$results"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' floor "$shape" "$rate" "$achieved" "$p50" "$p90" "$p99" "$p999" "$errors" >> "$summary"
+  done
+  printf '%s\t%s\tHELD\t%s\n' floor "$shape" "$held" >> "$summary"
+done
+kill "$floor_pid"; wait "$floor_pid" 2>/dev/null || true
+
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ------------------------------------------------------------------ results

@@ -2,9 +2,11 @@ package dev.larder.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.larder.FieldStatus;
 import dev.larder.OnlineResponse;
 import dev.larder.spi.Value;
 
@@ -15,7 +17,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Feast's feature-server response as JSON, the one encoding that {@code larder get --output json}
@@ -37,6 +41,9 @@ public final class FeastJson {
     /** A shared, configured mapper (thread-safe); it reads the bare NaN and Infinity tokens Python writes. */
     public static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
     private static final JsonFactory FACTORY = JSON.getFactory();
+    /** Each status's name, encoded once (a response carries one per cell). */
+    private static final SerializedString[] STATUS_NAMES = java.util.Arrays.stream(FieldStatus.values())
+            .map(s -> new SerializedString(s.name())).toArray(SerializedString[]::new);
 
     private FeastJson() {
     }
@@ -52,6 +59,9 @@ public final class FeastJson {
     }
 
     public static void write(OnlineResponse r, OutputStream out) {
+        // Every feature of a view repeats its row's event time: each distinct time is formatted once (formatting was
+        // 40% of the server's CPU on 100 rows x 50 features).
+        Map<Instant, String> timestamps = new HashMap<>();
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
             g.writeObjectFieldStart("metadata");
@@ -66,12 +76,12 @@ public final class FeastJson {
                 for (int i = 0; i < r.rowCount(); i++) writeValue(g, c.values().get(i));
                 g.writeEndArray();
                 g.writeArrayFieldStart("statuses");
-                for (int i = 0; i < r.rowCount(); i++) g.writeString(c.statuses().get(i).name());
+                for (int i = 0; i < r.rowCount(); i++) g.writeString(STATUS_NAMES[c.statuses().get(i).ordinal()]);
                 g.writeEndArray();
                 g.writeArrayFieldStart("event_timestamps");
                 for (int i = 0; i < r.rowCount(); i++) {
                     Instant t = c.eventTimes().get(i);
-                    g.writeString((t == null ? Instant.EPOCH : t).toString());
+                    g.writeString(timestamps.computeIfAbsent(t == null ? Instant.EPOCH : t, Instant::toString));
                 }
                 g.writeEndArray();
                 g.writeEndObject();

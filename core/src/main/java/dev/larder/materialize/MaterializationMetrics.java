@@ -26,6 +26,7 @@ public final class MaterializationMetrics implements MaterializationListener {
     private final MeterRegistry registry;
     private final Clock clock;
     private final Map<String, Instant> watermarks = new ConcurrentHashMap<>();
+    private final java.util.Set<String> gauged = ConcurrentHashMap.newKeySet();
 
     public MaterializationMetrics(MeterRegistry registry, Clock clock) {
         this.registry = registry;
@@ -35,6 +36,7 @@ public final class MaterializationMetrics implements MaterializationListener {
     /** Registers the view's lag gauge, starting from {@code watermark} (null: never materialized). */
     public void track(String view, Instant watermark) {
         if (watermark != null) watermarks.merge(view, watermark, MaterializationMetrics::later);
+        if (!gauged.add(view)) return; // one gauge per view: it reads the watermark map
         Gauge.builder("larder.materialize.lag", this, m -> m.lagSeconds(view)).description("Now minus the view's materialization watermark")
                 .baseUnit("seconds").tag("view", view).register(registry);
     }

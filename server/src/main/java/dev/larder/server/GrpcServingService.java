@@ -33,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -68,9 +67,11 @@ final class GrpcServingService extends ServingServiceGrpc.ServingServiceImplBase
     }
 
     /**
-     * Runs on Armeria's blocking executor. Armeria leaves a gRPC call without a deadline when the
-     * client sends none, so the server's request timeout (or the client's shorter deadline) is
-     * enforced here and answered DEADLINE_EXCEEDED, as the HTTP side answers 504.
+     * Starts the read on Armeria's blocking executor and answers from the thread that completes it
+     * (the store's client or the facade's read pool): no thread waits for the store. Armeria
+     * leaves a gRPC call without a deadline when the client sends none, so the server's request
+     * timeout (or the client's shorter deadline) is enforced here and answered DEADLINE_EXCEEDED,
+     * as the HTTP side answers 504.
      */
     @Override
     public void getOnlineFeatures(GetOnlineFeaturesRequest request, StreamObserver<GetOnlineFeaturesResponse> out) {
@@ -79,22 +80,27 @@ final class GrpcServingService extends ServingServiceGrpc.ServingServiceImplBase
         long budget = clientMillis == 0 ? requestTimeout.toMillis() : Math.min(clientMillis, requestTimeout.toMillis());
         // Armeria's own timer only as a backstop: it would cancel the call instead of naming the deadline.
         ctx.setRequestTimeout(TimeoutMode.SET_FROM_START, Duration.ofMillis(budget).plusSeconds(5));
-        CompletableFuture<GetOnlineFeaturesResponse> answer = CompletableFuture.supplyAsync(() -> answer(request), ctx.blockingTaskExecutor());
+        CompletableFuture<GetOnlineFeaturesResponse> answer;
         try {
-            out.onNext(answer.get(budget, TimeUnit.MILLISECONDS));
-            out.onCompleted();
-        } catch (TimeoutException e) {
-            out.onError(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded: No answer within the request deadline of " + budget
-                    + " ms (the server's --request-timeout, or the client's deadline)").asRuntimeException());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            out.onError(Status.CANCELLED.withDescription("interrupted").asRuntimeException());
-        } catch (ExecutionException e) {
-            out.onError(status(e.getCause()));
+            answer = answer(request).thenApply(GrpcServingService::toProto);
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
         }
+        answer.orTimeout(budget, TimeUnit.MILLISECONDS).whenComplete((response, e) -> {
+            if (e == null) {
+                out.onNext(response);
+                out.onCompleted();
+            } else if (Failures.unwrap(e) instanceof TimeoutException) {
+                out.onError(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded: No answer within the request deadline of " + budget
+                        + " ms (the server's --request-timeout, or the client's deadline)").asRuntimeException());
+            } else {
+                out.onError(status(e));
+            }
+        });
     }
 
-    GetOnlineFeaturesResponse answer(GetOnlineFeaturesRequest request) {
+    /** Parses the request (throwing {@link ApiException} for a bad one) and starts its read. */
+    CompletableFuture<OnlineResponse> answer(GetOnlineFeaturesRequest request) {
         if (request.getRequestContextCount() > 0) {
             throw ApiException.unprocessable("not supported", "request_context " + request.getRequestContextMap().keySet()
                     + ": Larder serves no on-demand feature views, so it takes no request context");
@@ -120,8 +126,7 @@ final class GrpcServingService extends ServingServiceGrpc.ServingServiceImplBase
             }
             columns.put(c.getKey(), converted);
         }
-        OnlineResponse response = requests.call(f, columns, rows, request.getFullFeatureNames()).run(store);
-        return toProto(response);
+        return requests.call(f, columns, rows, request.getFullFeatureNames()).runAsync(store);
     }
 
     static GetOnlineFeaturesResponse toProto(OnlineResponse r) {

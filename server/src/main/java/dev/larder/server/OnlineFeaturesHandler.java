@@ -18,13 +18,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * {@code POST /get-online-features}, Feast's request and response:
  * {@code {"features": ["view:feature", ...] | "feature_service": "name", "entities": {"driver_id": [1001, 1002]},
  * "full_feature_names": false}} answered column-major in {@link FeastJson}'s encoding.
  */
-final class OnlineFeaturesHandler implements JsonEndpoint {
+final class OnlineFeaturesHandler implements JsonEndpoint.NonBlocking {
     static final String PATH = "/get-online-features";
     private static final Set<String> FIELDS = Set.of("features", "feature_service", "entities", "full_feature_names");
 
@@ -36,8 +38,9 @@ final class OnlineFeaturesHandler implements JsonEndpoint {
         this.requests = requests;
     }
 
+    /** Parses and starts the read on the event loop; the JSON answer is written on {@code replyExecutor}. */
     @Override
-    public JsonReply handle(byte[] body) {
+    public CompletableFuture<JsonEndpoint.JsonReply> handle(byte[] body, Executor replyExecutor) {
         JsonBody req = JsonBody.parse("POST " + PATH, body, FIELDS);
         OnlineRequests.Features features = requests.features(req.strings("features"), req.string("feature_service", null),
                 "features", "feature_service");
@@ -72,7 +75,7 @@ final class OnlineFeaturesHandler implements JsonEndpoint {
             columns.put(c.getKey(), converted);
         }
         OnlineRequests.Call call = requests.call(features, columns, rows, req.bool("full_feature_names", false));
-        OnlineResponse response = call.run(store);
-        return new JsonReply(HttpStatus.OK, MediaType.JSON_UTF_8, FeastJson.toBytes(response));
+        return call.runAsync(store).thenApplyAsync(
+                response -> new JsonEndpoint.JsonReply(HttpStatus.OK, MediaType.JSON_UTF_8, FeastJson.toBytes(response)), replyExecutor);
     }
 }

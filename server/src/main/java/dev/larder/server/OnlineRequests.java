@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Turns the parts of a get-online-features request (HTTP or gRPC) into a facade call, checking
@@ -46,6 +47,13 @@ final class OnlineRequests {
             return IncomingTraceContext.within(() -> features.service() != null
                     ? store.getOnlineFeatures(features.service(), rows, fullFeatureNames)
                     : store.getOnlineFeatures(features.refs(), rows, fullFeatureNames));
+        }
+
+        /** {@link #run} without blocking: the read is started here, within the trace context, and completes elsewhere. */
+        CompletableFuture<OnlineResponse> runAsync(FeatureStore store) {
+            return IncomingTraceContext.within(() -> features.service() != null
+                    ? store.getOnlineFeaturesAsync(features.service(), rows, fullFeatureNames)
+                    : store.getOnlineFeaturesAsync(features.refs(), rows, fullFeatureNames));
         }
     }
 
