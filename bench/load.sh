@@ -23,9 +23,9 @@ cd "$(dirname "$0")/.."
 root="$(pwd)"
 
 if [[ -n "${QUICK:-}" ]]; then
-  RATES="${RATES:-50 200}"; SECONDS_PER_RATE="${SECONDS_PER_RATE:-4}"; ENTITIES="${ENTITIES:-1000}"; WARMUP=2s
+  RATES="${RATES:-50 200}"; SECONDS_PER_RATE="${SECONDS_PER_RATE:-4}"; ENTITIES="${ENTITIES:-1000}"; WARMUP=3s
 else
-  RATES="${RATES:-50 100 200 400 800 1600}"; SECONDS_PER_RATE="${SECONDS_PER_RATE:-15}"; ENTITIES="${ENTITIES:-10000}"; WARMUP=5s
+  RATES="${RATES:-50 100 200 400 800 1600}"; SECONDS_PER_RATE="${SECONDS_PER_RATE:-15}"; ENTITIES="${ENTITIES:-10000}"; WARMUP=15s
 fi
 STORES="${STORES:-redis sqlite}"
 SHAPES="${SHAPES:-1x50 1x250 100x50}"
@@ -179,8 +179,9 @@ for store in $STORES; do
     check=$(curl -fs -X POST -H 'Content-Type: application/json' --data-binary @"$req" "$url")
     present=$(grep -o '"PRESENT"' <<< "$check" | wc -l)
     if (( present != rows * (nf + 1) )); then echo "$store $shape: expected $((rows * (nf + 1))) PRESENT, got $present: ${check:0:300}" >&2; exit 1; fi
-    # warm-up: JIT and connection pools, not recorded
-    hey -z "$WARMUP" -c 4 -q 50 -m POST -T application/json -D "$req" "$url" > /dev/null
+    # warm-up, not recorded: two connections as fast as the server answers (thousands of requests, so the JIT
+    # has compiled the request path before the first rate is timed), then a pause for the compiler to finish
+    hey -z "$WARMUP" -c 2 -m POST -T application/json -D "$req" "$url" > /dev/null; sleep 2
     printf '%s' "$check" > "$WORK/answer-$shape.json" # what the floor server answers
     held=0
     for rate in $RATES; do
@@ -214,7 +215,7 @@ echo "== floor: Armeria answering fixed bytes"
 for shape in $SHAPES; do
   rows="${shape%x*}"; nf="${shape#*x}"
   url="http://127.0.0.1:$fport/$shape"; req="$WORK/body-$shape.json"
-  hey -z "$WARMUP" -c 4 -q 50 -m POST -T application/json -D "$req" "$url" > /dev/null
+  hey -z "$WARMUP" -c 2 -m POST -T application/json -D "$req" "$url" > /dev/null; sleep 2
   held=0
   for rate in $RATES; do
     csv="$WORK/floor-$shape-$rate.csv"
