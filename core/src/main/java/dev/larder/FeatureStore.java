@@ -234,7 +234,9 @@ public final class FeatureStore implements AutoCloseable {
     /**
      * {@link #getOnlineFeatures} without blocking the calling thread: on stores with asynchronous
      * clients no thread waits at all; on blocking stores the reads run on the facade's bounded
-     * pool. A bad request fails the returned future (it does not throw).
+     * pool. A bad request fails the returned future (it does not throw). The future may complete
+     * on the store client's I/O thread: chain blocking work with an executor
+     * ({@code thenApplyAsync(fn, executor)}), never directly.
      */
     public CompletableFuture<OnlineResponse> getOnlineFeaturesAsync(List<String> featureRefs, List<? extends Map<String, ?>> entityRows,
                                                                      boolean fullFeatureNames) {

@@ -52,7 +52,13 @@ public interface OnlineStore extends AutoCloseable {
      */
     List<OnlineRow> read(FeatureView view, List<EntityKey> keys, List<String> features);
 
-    /** The same read, without blocking the calling thread ({@link Capability#ASYNC_READ}). */
+    /**
+     * The same read, without blocking the calling thread ({@link Capability#ASYNC_READ}). The
+     * future may complete on the client library's I/O thread, as Lettuce's and the Cassandra
+     * driver's do: a caller's continuation must not block (use an {@code ...Async} stage with an
+     * executor for blocking work). A store does not hop to another thread to complete it; that
+     * hand-off cost Cassandra reads 5–25% (docs/benchmarks/README.md, issue 20).
+     */
     default CompletableFuture<List<OnlineRow>> readAsync(FeatureView view, List<EntityKey> keys, List<String> features) {
         throw new UnsupportedOperationException("asynchronous reads are not supported by " + getClass().getSimpleName());
     }

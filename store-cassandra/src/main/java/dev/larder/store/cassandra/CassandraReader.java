@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Reads keys in batches: one query per {@code read_batch_size} distinct keys
@@ -62,11 +63,22 @@ final class CassandraReader {
         List<String> hexes = new ArrayList<>(distinct.size());
         for (EntityKey k : distinct.keys()) hexes.add(keyHex(k));
         Map<String, Found> found = new ConcurrentHashMap<>();
-        return select(cql.selectValues(view), hexes, features, row -> {
-            Found f = found.computeIfAbsent(row.getString(0), k -> new Found());
-            f.values.put(row.getString(1), ValueCodec.decode(bytes(row.getByteBuffer(2))));
-            Instant t = row.getInstant(3);
-            if (t != null && (f.newest == null || t.isAfter(f.newest))) f.newest = t;
+        return select(cql.selectValues(view), hexes, features, () -> new Consumer<>() {
+            // A key's rows arrive together (one partition, one query): its entry is looked up once, not once per feature.
+            private ByteBuffer key;
+            private Found f;
+
+            @Override
+            public void accept(Row row) {
+                ByteBuffer k = row.getBytesUnsafe(0);
+                if (f == null || !k.equals(key)) {
+                    key = k;
+                    f = found.computeIfAbsent(row.getString(0), hex -> new Found());
+                }
+                f.values.put(row.getString(1), decode(row.getBytesUnsafe(2)));
+                Instant t = row.getInstant(3);
+                if (t != null && (f.newest == null || t.isAfter(f.newest))) f.newest = t;
+            }
         }).thenApply(done -> {
             OnlineRow[] rows = new OnlineRow[hexes.size()];
             for (int i = 0; i < rows.length; i++) {
@@ -80,7 +92,7 @@ final class CassandraReader {
     /** The stored rows (their times and cells' write timestamps) of the given keys of a view; keys without a row are absent. */
     CompletableFuture<Map<String, StoredRow>> stored(FeatureView view, List<String> keyHexes, NewestWins rule) {
         Map<String, StoredRow.Builder> builders = new ConcurrentHashMap<>();
-        return select(cql.selectStored(view), keyHexes, view.featureNames(), row -> builders
+        return select(cql.selectStored(view), keyHexes, view.featureNames(), () -> row -> builders
                 .computeIfAbsent(row.getString(0), k -> new StoredRow.Builder(rule))
                 .add(row.getInstant(1), row.getInstant(2), nullableLong(row, 3), nullableLong(row, 4), nullableLong(row, 5)))
                 .thenApply(done -> {
@@ -92,17 +104,17 @@ final class CassandraReader {
 
     /**
      * Runs a select bound to (keys, features) for each batch of keys and feeds every row of every
-     * page to {@code sink}. The rows of one key come from one query, in order; rows of different
-     * batches may reach the sink at the same time from different threads.
+     * page to a sink of its own ({@code sinks} gives one per query). The rows of one key come from
+     * one query, in order; different queries' sinks may run at the same time on different threads.
      */
-    private CompletableFuture<Void> select(String selectCql, List<String> keyHexes, List<String> features, Consumer<Row> sink) {
+    private CompletableFuture<Void> select(String selectCql, List<String> keyHexes, List<String> features, Supplier<Consumer<Row>> sinks) {
         if (keyHexes.isEmpty() || features.isEmpty()) return CompletableFuture.completedFuture(null);
         int batches = (keyHexes.size() + batchSize - 1) / batchSize;
         List<String> distinctFeatures = List.copyOf(new java.util.LinkedHashSet<>(features));
         return prepared.get(selectCql).thenCompose(select -> InFlight.run(batches, concurrency, i -> {
             List<String> batch = keyHexes.subList(i * batchSize, Math.min(keyHexes.size(), (i + 1) * batchSize));
             return session.executeAsync(bind(select, batch, distinctFeatures)).toCompletableFuture()
-                    .thenCompose(rs -> drain(rs, sink));
+                    .thenCompose(rs -> drain(rs, sinks.get()));
         }));
     }
 
@@ -124,11 +136,13 @@ final class CassandraReader {
         return row.isNull(i) ? null : row.getLong(i);
     }
 
-    private static byte[] bytes(ByteBuffer buffer) {
-        if (buffer == null) return new byte[0];
+    /** A stored value, decoded in place when the driver's buffer is array-backed (it is), else from a copy. */
+    private static Value decode(ByteBuffer buffer) {
+        if (buffer == null) return ValueCodec.decode(new byte[0]);
+        if (buffer.hasArray()) return ValueCodec.decode(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining());
         byte[] b = new byte[buffer.remaining()];
         buffer.duplicate().get(b);
-        return b;
+        return ValueCodec.decode(b);
     }
 
     /** What one key's query found; filled by one query's pages in turn. */
