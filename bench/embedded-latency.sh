@@ -3,7 +3,9 @@
 # Feast's shapes (1x50, 1x250, 100x50 of a 250-feature INT64 view) and 100x50 over 5 views of 10,
 # on Redis and SQLite, with the in-process cache off and on (on: every entity read once first, so
 # calls are cache hits). Writes docs/benchmarks/embedded-latency.json (JMH's JSON: p50, p90, p99,
-# p99.9, ... per configuration) and embedded-latency.txt (JMH's table, machine and versions).
+# p99.9, ... per configuration) and embedded-latency.txt (JMH's table, machine and versions), then
+# the floor under the Redis rows (RedisRawLatencyBenchmark: raw Lettuce, the same HMGETs, no decoding;
+# embedded-latency-raw.json; RAW=0 skips it, RAW_ARGS passes it JMH arguments).
 #
 #   bench/embedded-latency.sh                  # everything (about 25 minutes on 2 cores)
 #   QUICK=1 bench/embedded-latency.sh          # 1,000 entities, short iterations, cache-hit shapes on SQLite only
@@ -25,4 +27,9 @@ mkdir -p "$OUT"
   # shellcheck disable=SC2086
   java -jar benchmarks/target/benchmarks.jar FeatureStoreReadBenchmark "$@" ${JMH_ARGS:-} -rf json -rff "$OUT/embedded-latency.json" 2>&1 \
     | grep -E '^(Benchmark|FeatureStoreReadBenchmark|redis-server)'
+  # The floor under the Redis rows, in the same run: raw Lettuce sending the same HMGETs, decoding nothing.
+  if [[ -z "${QUICK:-}" && "${RAW:-1}" == 1 ]]; then
+    java -jar benchmarks/target/benchmarks.jar RedisRawLatencyBenchmark ${RAW_ARGS:-} -rf json -rff "$OUT/embedded-latency-raw.json" 2>&1 \
+      | grep -E '^(Benchmark|RedisRawLatencyBenchmark)'
+  fi
 } | tee "$OUT/embedded-latency.txt"

@@ -257,6 +257,8 @@ mkdir -p "$OUT"
   echo "Started $started ($([[ -n "${QUICK:-}" ]] && echo "QUICK smoke run" || echo "full run")); $cpus CPUs ($cpu_model), $jdk;"
   echo "Redis $redis_version, hey $hey_version, Larder $larder_commit; load average $load_before before, $load_after after."
   echo "$ENTITIES entities x $FEATURES INT64 features; each rate held for $SECONDS_PER_RATE s; latency in ms, measured by hey per request."
+  echo "Rows \"floor\": bench/FloorServer.java, Armeria answering each shape with Larder's bytes and doing nothing else,"
+  echo "under the same load: what the machine, hey and HTTP cost before Larder reads anything."
   echo
   echo "| store | shape | target req/s | achieved req/s | p50 | p90 | p99 | p99.9 | errors |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
@@ -267,3 +269,5 @@ mkdir -p "$OUT"
   awk -F'\t' '$3 == "HELD" { printf "- %s %s: %s req/s\n", $1, $2, $4 }' "$summary"
 } > "$OUT/load-results.md"
 echo "== wrote $OUT/load-results.json and $OUT/load-results.md"
+# Latency-distribution charts (load-<shape>.png); builds benchmarks.jar first when it is missing.
+bash bench/charts.sh "$OUT" || echo "bench/charts.sh failed: the charts are missing, the results above are complete" >&2

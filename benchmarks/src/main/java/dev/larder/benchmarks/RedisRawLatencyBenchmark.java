@@ -1,0 +1,143 @@
+package dev.larder.benchmarks;
+
+import dev.larder.benchmarks.env.BackendEnvironment;
+import dev.larder.benchmarks.env.Environments;
+import dev.larder.spi.EntityKey;
+import dev.larder.spi.FeatureView;
+import dev.larder.spi.InfraChange;
+import dev.larder.spi.OnlineStore;
+import dev.larder.spi.ProgressListener;
+import dev.larder.spi.Value;
+import dev.larder.spi.codec.EntityKeyCodec;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.ValueListOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The floor under {@link FeatureStoreReadBenchmark}'s Redis rows: the latency distribution (JMH
+ * {@code SampleTime}) of raw Lettuce sending the HMGETs Larder sends for the same shape (one per
+ * entity row, each view's features and its {@code _ts} field, all views of a key in one command,
+ * pipelined with one flush) and waiting for every reply without decoding anything. Same data
+ * (10,000 entities × 250 INT64 features, or 5 views of 10), same random rows. What this measures
+ * is redis-server, loopback and Lettuce: a target below its p99 is below what any client reaches.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx2g", Jvm.QUICK_EXIT, Jvm.QUICK_EXIT_STEP})
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class RedisRawLatencyBenchmark {
+    @Param({"1x50", "100x50", "100x50_5views"})
+    public String shape;
+
+    @Param({"10000"})
+    public int entities;
+
+    private BackendEnvironment env;
+    private OnlineStore store;
+    private RedisClient client;
+    private StatefulRedisConnection<byte[], byte[]> connection;
+    private RedisAsyncCommands<byte[], byte[]> raw;
+    private byte[][] fields;
+    private byte[][] keys;
+    private int rows;
+    private final SplittableRandom random = new SplittableRandom(17);
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        env = Environments.start("redis");
+        java.util.Map<String, Object> options = new java.util.LinkedHashMap<>(env.storeOptions());
+        options.put("command_timeout", "60s"); // writing 250-feature rows through the newest-wins script
+        store = Environments.open(env, RedisReaders.PROJECT, options);
+        String[] s = shape.split("[x_]");
+        rows = Integer.parseInt(s[0]);
+        int features = Integer.parseInt(s[1]);
+        List<FeatureView> views = new ArrayList<>();
+        List<byte[]> f = new ArrayList<>();
+        if (shape.endsWith("_5views")) {
+            for (int v = 0; v < FeatureStoreReadBenchmark.SMALL_VIEWS; v++) {
+                views.add(FeatureStoreReadBenchmark.int64View("small_" + v, FeatureStoreReadBenchmark.SMALL_FEATURES));
+            }
+            for (FeatureView v : views) addFields(f, v, v.featureNames());
+        } else {
+            views.add(FeatureStoreReadBenchmark.int64View("wide", FeatureStoreReadBenchmark.WIDE_FEATURES));
+            addFields(f, views.get(0), views.get(0).featureNames().subList(0, features));
+        }
+        fields = f.toArray(new byte[0][]);
+        store.update(new InfraChange(views, List.of()));
+        List<EntityKey> all = BenchData.keys(entities);
+        for (FeatureView v : views) {
+            for (int from = 0; from < entities; from += 250) {
+                store.write(v, FeatureStoreReadBenchmark.int64Rows(v, all.subList(from, Math.min(entities, from + 250))), ProgressListener.NONE);
+            }
+        }
+        keys = new byte[entities][];
+        for (int i = 0; i < entities; i++) keys[i] = EntityKeyCodec.redisKey(EntityKey.of(BenchData.JOIN_KEY, Value.ofInt64(1000L + i)), RedisReaders.PROJECT);
+        client = RedisClient.create(RedisURI.create("127.0.0.1", env.serverPort()));
+        connection = client.connect(ByteArrayCodec.INSTANCE);
+        raw = connection.async();
+        raw.setAutoFlushCommands(false);
+        int present = read();
+        if (present != rows * fields.length) {
+            throw new IllegalStateException(shape + ": raw Lettuce read " + present + " fields; expected " + rows * fields.length);
+        }
+    }
+
+    /** A view's requested fields, then its {@code _ts} field, as the store asks for them. */
+    private static void addFields(List<byte[]> out, FeatureView view, List<String> features) {
+        for (String name : features) out.add(EntityKeyCodec.redisField(view.name(), name));
+        out.add(("_ts:" + view.name()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** One request: {@code rows} random entities, one HMGET each, one flush; returns the non-null fields received. */
+    @Benchmark
+    public int read() throws InterruptedException, ExecutionException {
+        List<RedisFuture<List<byte[]>>> replies = new ArrayList<>(rows);
+        for (int i = 0; i < rows; i++) {
+            CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(keys[random.nextInt(entities)]);
+            for (byte[] f : fields) args.add(f);
+            replies.add(raw.dispatch(CommandType.HMGET, new ValueListOutput<>(ByteArrayCodec.INSTANCE), args));
+        }
+        raw.flushCommands();
+        int present = 0;
+        for (RedisFuture<List<byte[]>> r : replies) {
+            for (byte[] b : r.get()) if (b != null) present++;
+        }
+        return present;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        if (connection != null) connection.close();
+        if (client != null) client.shutdown();
+        if (store != null) store.close();
+        if (env != null) env.close();
+    }
+}
