@@ -69,6 +69,8 @@ public final class FeatureStore implements AutoCloseable {
     private final RowCache cache;
     private final ReadMetrics metrics;
     private final ReadTracing tracing;
+    /** Reloads the registry for the asynchronous reads, which never wait for it (null: fixed definitions). */
+    private final java.util.concurrent.ExecutorService registryReloader;
     private final boolean ownsStore;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -87,6 +89,11 @@ public final class FeatureStore implements AutoCloseable {
         this.metrics = new ReadMetrics(b.meters, storeType);
         this.tracing = new ReadTracing(b.openTelemetry, storeType);
         this.reader = new ViewReader(store, serving.readThreads(), serving.maxConcurrentReads(), cache, metrics, tracing);
+        this.registryReloader = catalog instanceof RefreshingCatalog ? java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "larder-registry-reload");
+            t.setDaemon(true);
+            return t;
+        }) : null;
         LOG.info("Serving project {} from the {} store ({} feature views; capabilities {})", project, storeType,
                 catalog.get().views().size(), capabilities);
     }
@@ -222,7 +229,8 @@ public final class FeatureStore implements AutoCloseable {
      */
     public OnlineResponse getOnlineFeatures(List<String> featureRefs, List<? extends Map<String, ?>> entityRows, boolean fullFeatureNames) {
         try {
-            return getOnlineFeaturesAsync(featureRefs, entityRows, fullFeatureNames).join();
+            checkOpen();
+            return readAsync(catalog.get(), featureRefs, entityRows, fullFeatureNames).join(); // a due registry reload runs here
         } catch (CompletionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             if (cause instanceof RuntimeException) throw (RuntimeException) cause;
@@ -236,13 +244,15 @@ public final class FeatureStore implements AutoCloseable {
      * clients no thread waits at all; on blocking stores the reads run on the facade's bounded
      * pool. A bad request fails the returned future (it does not throw). The future may complete
      * on the store client's I/O thread: chain blocking work with an executor
-     * ({@code thenApplyAsync(fn, executor)}), never directly.
+     * ({@code thenApplyAsync(fn, executor)}), never directly. When the registry is due for a
+     * reload ({@code cache_ttl_seconds}), the reload runs on a background thread and this call reads
+     * with the definitions loaded so far.
      */
     public CompletableFuture<OnlineResponse> getOnlineFeaturesAsync(List<String> featureRefs, List<? extends Map<String, ?>> entityRows,
                                                                      boolean fullFeatureNames) {
         try {
             checkOpen();
-            return readAsync(catalog.get(), featureRefs, entityRows, fullFeatureNames);
+            return readAsync(catalogWithoutWaiting(), featureRefs, entityRows, fullFeatureNames);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -256,6 +266,8 @@ public final class FeatureStore implements AutoCloseable {
      */
     public OnlineResponse getOnlineFeatures(String featureService, List<? extends Map<String, ?>> entityRows, boolean fullFeatureNames) {
         try {
+            checkOpen();
+            catalog.get(); // a due registry reload runs on this thread, which waits anyway
             return getOnlineFeaturesAsync(featureService, entityRows, fullFeatureNames).join();
         } catch (CompletionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -270,7 +282,7 @@ public final class FeatureStore implements AutoCloseable {
                                                                      boolean fullFeatureNames) {
         try {
             checkOpen();
-            Catalog c = catalog.get();
+            Catalog c = catalogWithoutWaiting();
             List<FeatureServiceDefinition.Projection> projections = FeatureServiceResolver.resolve(c, featureService);
             if (FeatureServiceResolver.isPlain(projections)) {
                 return readAsync(c, FeatureServiceResolver.featureRefs(projections), entityRows, fullFeatureNames);
@@ -285,6 +297,11 @@ public final class FeatureStore implements AutoCloseable {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** The catalog being served; a due registry reload runs in the background instead of on the caller's thread. */
+    private Catalog catalogWithoutWaiting() {
+        return registryReloader != null ? ((RefreshingCatalog) catalog).getWithoutWaiting(registryReloader) : catalog.get();
     }
 
     /**
@@ -354,6 +371,7 @@ public final class FeatureStore implements AutoCloseable {
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
         try {
+            if (registryReloader != null) registryReloader.shutdownNow();
             reader.close();
         } finally {
             if (ownsStore) store.close();

@@ -28,6 +28,7 @@ public final class RefreshingCatalog implements Supplier<Catalog> {
     private final Duration ttl;
     private final Clock clock;
     private final ReentrantLock reloading = new ReentrantLock();
+    private final java.util.concurrent.atomic.AtomicBoolean reloadQueued = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Snapshot current;
     private volatile String lastFailure;
 
@@ -57,6 +58,29 @@ public final class RefreshingCatalog implements Supplier<Catalog> {
         } finally {
             reloading.unlock();
         }
+    }
+
+    /**
+     * The catalog being served, without waiting for a registry read: when a reload is due it runs
+     * on {@code background} (one at a time) and a later call sees its result. For callers that
+     * must not block, such as a server's event loop.
+     */
+    public Catalog getWithoutWaiting(java.util.concurrent.Executor background) {
+        Snapshot s = current;
+        if (!ttl.isZero() && !clock.instant().isBefore(s.nextRefresh()) && reloadQueued.compareAndSet(false, true)) {
+            try {
+                background.execute(() -> {
+                    try {
+                        get();
+                    } finally {
+                        reloadQueued.set(false);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                reloadQueued.set(false); // closing: keep serving what is loaded
+            }
+        }
+        return s.catalog();
     }
 
     private void reload(Snapshot s, Instant now) {

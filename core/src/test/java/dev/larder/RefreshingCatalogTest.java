@@ -97,4 +97,29 @@ class RefreshingCatalogTest {
         clock.advance(Duration.ofDays(365));
         assertThat(catalog.get()).isSameAs(first);
     }
+    @Test
+    void aCallerThatMustNotWaitGetsTheServedCatalogWhileTheReloadRunsInTheBackground() throws Exception {
+        Path file = FeastGolden.copy("driver_registry.db", repo.resolve("data"));
+        RegistryStore store = RegistryStores.open(FeastGolden.fileConfig(file));
+        TestClock clock = new TestClock();
+        RefreshingCatalog catalog = new RefreshingCatalog(store, "driver_proj", Duration.ofSeconds(600), clock);
+        List<Runnable> background = new java.util.ArrayList<>();
+        Catalog first = catalog.getWithoutWaiting(background::add);
+        assertThat(background).isEmpty(); // nothing due yet
+
+        Definitions fewer = new Definitions(FeastGolden.definitions().entities(), FeastGolden.definitions().views().subList(0, 2));
+        store.save(store.loadApplied("driver_proj").withDefinitions(fewer, List.of(), clock.instant()));
+        clock.advance(Duration.ofSeconds(600));
+
+        // Due: the reload is handed to the background executor once, and the caller gets the catalog being served.
+        assertThat(catalog.getWithoutWaiting(background::add)).isSameAs(first);
+        assertThat(catalog.getWithoutWaiting(background::add)).isSameAs(first);
+        assertThat(background).hasSize(1);
+
+        background.get(0).run();
+        Catalog second = catalog.getWithoutWaiting(background::add);
+        assertThat(second).isNotSameAs(first);
+        assertThat(second.services()).isEmpty();
+        assertThat(background).hasSize(1); // reloaded: nothing due until another ttl has passed
+    }
 }
