@@ -112,6 +112,26 @@ fire() {
   echo "$(( per_proc * procs ))"
 }
 
+# rates LABEL SHAPE URL REQ: every rate of RATES against URL with body REQ, each printed and added to
+# $results and $summary under LABEL (a store, or "floor"), then the highest rate held.
+rates() {
+  local label="$1" shape="$2" url="$3" req="$4"
+  local rows="${shape%x*}" nf="${shape#*x}" held=0 rate csv workers p50 p90 p99 p999 count errors achieved ok
+  for rate in $RATES; do
+    csv="$WORK/$label-$shape-$rate.csv"
+    workers=$(fire "$url" "$req" "$rate" "$csv")
+    read -r p50 p90 p99 p999 count errors achieved < <(stats "$csv" "$SECONDS_PER_RATE")
+    ok=$(awk -v a="$achieved" -v r="$rate" -v p="$p99" -v e="$errors" -v lim="$P99_LIMIT_MS" 'BEGIN { print (a >= 0.95 * r && p < lim && e == 0) ? 1 : 0 }')
+    (( ok == 1 )) && held=$rate
+    printf '   %-6s %-7s %5s/s: p50 %8s  p90 %8s  p99 %8s  p99.9 %8s ms  (%s requests, %s/s achieved, %s errors)\n' \
+      "$label" "$shape" "$rate" "$p50" "$p90" "$p99" "$p999" "$count" "$achieved" "$errors"
+    printf '{"store": "%s", "shape": "%s", "entity_rows": %s, "features": %s, "target_rate": %s, "achieved_rate": %s, "requests": %s, "errors": %s, "p50_ms": %s, "p90_ms": %s, "p99_ms": %s, "p999_ms": %s, "workers": %s}\n' \
+      "$label" "$shape" "$rows" "$nf" "$rate" "$achieved" "$count" "$errors" "$p50" "$p90" "$p99" "$p999" "$workers" >> "$results"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$shape" "$rate" "$achieved" "$p50" "$p90" "$p99" "$p999" "$errors" >> "$summary"
+  done
+  printf '%s\t%s\tHELD\t%s\n' "$label" "$shape" "$held" >> "$summary"
+}
+
 # stats CSV SECONDS: "p50 p90 p99 p999 count errors rate" (ms, ms, ms, ms, requests, non-200, requests/s)
 stats() {
   # hey's CSV: response-time (s),DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset
@@ -183,20 +203,7 @@ for store in $STORES; do
     # has compiled the request path before the first rate is timed), then a pause for the compiler to finish
     hey -z "$WARMUP" -c 2 -m POST -T application/json -D "$req" "$url" > /dev/null; sleep 2
     printf '%s' "$check" > "$WORK/answer-$shape.json" # what the floor server answers
-    held=0
-    for rate in $RATES; do
-      csv="$WORK/$store-$shape-$rate.csv"
-      workers=$(fire "$url" "$req" "$rate" "$csv")
-      read -r p50 p90 p99 p999 count errors achieved < <(stats "$csv" "$SECONDS_PER_RATE")
-      ok=$(awk -v a="$achieved" -v r="$rate" -v p="$p99" -v e="$errors" -v lim="$P99_LIMIT_MS" 'BEGIN { print (a >= 0.95 * r && p < lim && e == 0) ? 1 : 0 }')
-      (( ok == 1 )) && held=$rate
-      printf '   %-6s %-7s %5s/s: p50 %8s  p90 %8s  p99 %8s  p99.9 %8s ms  (%s requests, %s/s achieved, %s errors)\n' \
-        "$store" "$shape" "$rate" "$p50" "$p90" "$p99" "$p999" "$count" "$achieved" "$errors"
-      printf '{"store": "%s", "shape": "%s", "entity_rows": %s, "features": %s, "target_rate": %s, "achieved_rate": %s, "requests": %s, "errors": %s, "p50_ms": %s, "p90_ms": %s, "p99_ms": %s, "p999_ms": %s, "workers": %s}\n' \
-        "$store" "$shape" "$rows" "$nf" "$rate" "$achieved" "$count" "$errors" "$p50" "$p90" "$p99" "$p999" "$workers" >> "$results"
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$store" "$shape" "$rate" "$achieved" "$p50" "$p90" "$p99" "$p999" "$errors" >> "$summary"
-    done
-    printf '%s\t%s\tHELD\t%s\n' "$store" "$shape" "$held" >> "$summary"
+    rates "$store" "$shape" "$url" "$req"
   done
   kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true
   if [[ -n "$redis_pid" ]]; then kill "$redis_pid"; wait "$redis_pid" 2>/dev/null || true; fi
@@ -213,23 +220,9 @@ for _ in $(seq 300); do curl -fs "http://127.0.0.1:$fport/health" >/dev/null 2>&
 curl -fs "http://127.0.0.1:$fport/health" >/dev/null || { echo "the floor server did not start:" >&2; cat "$WORK/floor.log" >&2; exit 1; }
 echo "== floor: Armeria answering fixed bytes"
 for shape in $SHAPES; do
-  rows="${shape%x*}"; nf="${shape#*x}"
   url="http://127.0.0.1:$fport/$shape"; req="$WORK/body-$shape.json"
   hey -z "$WARMUP" -c 2 -m POST -T application/json -D "$req" "$url" > /dev/null; sleep 2
-  held=0
-  for rate in $RATES; do
-    csv="$WORK/floor-$shape-$rate.csv"
-    workers=$(fire "$url" "$req" "$rate" "$csv")
-    read -r p50 p90 p99 p999 count errors achieved < <(stats "$csv" "$SECONDS_PER_RATE")
-    ok=$(awk -v a="$achieved" -v r="$rate" -v p="$p99" -v e="$errors" -v lim="$P99_LIMIT_MS" 'BEGIN { print (a >= 0.95 * r && p < lim && e == 0) ? 1 : 0 }')
-    (( ok == 1 )) && held=$rate
-    printf '   %-6s %-7s %5s/s: p50 %8s  p90 %8s  p99 %8s  p99.9 %8s ms  (%s requests, %s/s achieved, %s errors)\n' \
-      floor "$shape" "$rate" "$p50" "$p90" "$p99" "$p999" "$count" "$achieved" "$errors"
-    printf '{"store": "floor", "shape": "%s", "entity_rows": %s, "features": %s, "target_rate": %s, "achieved_rate": %s, "requests": %s, "errors": %s, "p50_ms": %s, "p90_ms": %s, "p99_ms": %s, "p999_ms": %s, "workers": %s}\n' \
-      "$shape" "$rows" "$nf" "$rate" "$achieved" "$count" "$errors" "$p50" "$p90" "$p99" "$p999" "$workers" >> "$results"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' floor "$shape" "$rate" "$achieved" "$p50" "$p90" "$p99" "$p999" "$errors" >> "$summary"
-  done
-  printf '%s\t%s\tHELD\t%s\n' floor "$shape" "$held" >> "$summary"
+  rates floor "$shape" "$url" "$req"
 done
 kill "$floor_pid"; wait "$floor_pid" 2>/dev/null || true
 

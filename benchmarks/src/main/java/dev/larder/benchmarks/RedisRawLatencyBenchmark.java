@@ -10,14 +10,10 @@ import dev.larder.spi.ProgressListener;
 import dev.larder.spi.Value;
 import dev.larder.spi.codec.EntityKeyCodec;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.output.ValueListOutput;
-import io.lettuce.core.protocol.CommandArgs;
-import io.lettuce.core.protocol.CommandType;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -31,8 +27,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -65,7 +61,7 @@ public class RedisRawLatencyBenchmark {
     private RedisClient client;
     private StatefulRedisConnection<byte[], byte[]> connection;
     private RedisAsyncCommands<byte[], byte[]> raw;
-    private byte[][] fields;
+    private final List<byte[]> fields = new ArrayList<>();
     private byte[][] keys;
     private int rows;
     private final SplittableRandom random = new SplittableRandom(17);
@@ -80,17 +76,15 @@ public class RedisRawLatencyBenchmark {
         rows = Integer.parseInt(s[0]);
         int features = Integer.parseInt(s[1]);
         List<FeatureView> views = new ArrayList<>();
-        List<byte[]> f = new ArrayList<>();
         if (shape.endsWith("_5views")) {
             for (int v = 0; v < FeatureStoreReadBenchmark.SMALL_VIEWS; v++) {
                 views.add(FeatureStoreReadBenchmark.int64View("small_" + v, FeatureStoreReadBenchmark.SMALL_FEATURES));
             }
-            for (FeatureView v : views) addFields(f, v, v.featureNames());
+            for (FeatureView v : views) RedisReaders.addFields(fields, v, v.featureNames());
         } else {
             views.add(FeatureStoreReadBenchmark.int64View("wide", FeatureStoreReadBenchmark.WIDE_FEATURES));
-            addFields(f, views.get(0), views.get(0).featureNames().subList(0, features));
+            RedisReaders.addFields(fields, views.get(0), views.get(0).featureNames().subList(0, features));
         }
-        fields = f.toArray(new byte[0][]);
         store.update(new InfraChange(views, List.of()));
         List<EntityKey> all = BenchData.keys(entities);
         for (FeatureView v : views) {
@@ -104,33 +98,18 @@ public class RedisRawLatencyBenchmark {
         connection = client.connect(ByteArrayCodec.INSTANCE);
         raw = connection.async();
         raw.setAutoFlushCommands(false);
-        int present = read();
-        if (present != rows * fields.length) {
-            throw new IllegalStateException(shape + ": raw Lettuce read " + present + " fields; expected " + rows * fields.length);
+        int present = read(new Blackhole("Today's password is swordfish. I understand instantiating Blackholes directly is dangerous."));
+        if (present != rows * fields.size()) {
+            throw new IllegalStateException(shape + ": raw Lettuce read " + present + " fields; expected " + rows * fields.size());
         }
-    }
-
-    /** A view's requested fields, then its {@code _ts} field, as the store asks for them. */
-    private static void addFields(List<byte[]> out, FeatureView view, List<String> features) {
-        for (String name : features) out.add(EntityKeyCodec.redisField(view.name(), name));
-        out.add(("_ts:" + view.name()).getBytes(StandardCharsets.UTF_8));
     }
 
     /** One request: {@code rows} random entities, one HMGET each, one flush; returns the non-null fields received. */
     @Benchmark
-    public int read() throws InterruptedException, ExecutionException {
-        List<RedisFuture<List<byte[]>>> replies = new ArrayList<>(rows);
-        for (int i = 0; i < rows; i++) {
-            CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(keys[random.nextInt(entities)]);
-            for (byte[] f : fields) args.add(f);
-            replies.add(raw.dispatch(CommandType.HMGET, new ValueListOutput<>(ByteArrayCodec.INSTANCE), args));
-        }
-        raw.flushCommands();
-        int present = 0;
-        for (RedisFuture<List<byte[]>> r : replies) {
-            for (byte[] b : r.get()) if (b != null) present++;
-        }
-        return present;
+    public int read(Blackhole bh) throws InterruptedException, ExecutionException {
+        List<byte[]> request = new ArrayList<>(rows);
+        for (int i = 0; i < rows; i++) request.add(keys[random.nextInt(entities)]);
+        return RedisReaders.hmgetPipeline(raw, fields, request, bh);
     }
 
     @TearDown(Level.Trial)

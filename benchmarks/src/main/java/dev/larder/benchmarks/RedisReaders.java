@@ -80,13 +80,25 @@ final class RedisReaders implements AutoCloseable {
      */
     static int hmgetPipeline(RedisAsyncCommands<byte[], byte[]> raw, FeatureView view, List<String> featureNames, List<EntityKey> keys,
                              Blackhole bh) throws InterruptedException, ExecutionException {
-        int features = featureNames.size();
-        byte[][] fields = new byte[features + 1][];
-        for (int f = 0; f < features; f++) fields[f] = EntityKeyCodec.redisField(view.name(), featureNames.get(f));
-        fields[features] = ("_ts:" + view.name()).getBytes(StandardCharsets.UTF_8);
+        List<byte[]> fields = new ArrayList<>(featureNames.size() + 1);
+        addFields(fields, view, featureNames);
+        List<byte[]> redisKeys = new ArrayList<>(keys.size());
+        for (EntityKey k : keys) redisKeys.add(EntityKeyCodec.redisKey(k, PROJECT));
+        return hmgetPipeline(raw, fields, redisKeys, bh);
+    }
+
+    /** A view's requested fields, then its {@code _ts} field, as the store asks for them. */
+    static void addFields(List<byte[]> out, FeatureView view, List<String> featureNames) {
+        for (String f : featureNames) out.add(EntityKeyCodec.redisField(view.name(), f));
+        out.add(("_ts:" + view.name()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** One HMGET of {@code fields} per key, pipelined with one flush; returns the non-null fields received, decoding nothing. */
+    static int hmgetPipeline(RedisAsyncCommands<byte[], byte[]> raw, List<byte[]> fields, List<byte[]> keys, Blackhole bh)
+            throws InterruptedException, ExecutionException {
         List<RedisFuture<List<byte[]>>> replies = new ArrayList<>(keys.size());
-        for (EntityKey k : keys) {
-            CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(EntityKeyCodec.redisKey(k, PROJECT));
+        for (byte[] key : keys) {
+            CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(key);
             for (byte[] f : fields) args.add(f);
             replies.add(raw.dispatch(CommandType.HMGET, new ValueListOutput<>(ByteArrayCodec.INSTANCE), args));
         }

@@ -53,6 +53,7 @@ public final class LatencyCharts {
             String name = store.equals("floor") ? "floor: Armeria answering fixed bytes" : "larder serve, " + store;
             byShape.computeIfAbsent(run.path("shape").asText(), s -> new LinkedHashMap<>()).put(name, p);
         }
+        if (byShape.isEmpty()) System.out.println(file + " has no run at " + LOAD_RATE + " req/s (RATES); load charts skipped");
         JsonNode m = doc.path("machine");
         for (Map.Entry<String, Map<String, Map<String, Double>>> e : byShape.entrySet()) {
             Path png = dir.resolve("load-" + e.getKey() + ".png");
