@@ -7,7 +7,7 @@
 # the floor under the Redis rows (RedisRawLatencyBenchmark: raw Lettuce, the same HMGETs, no decoding;
 # embedded-latency-raw.json; RAW=0 skips it, RAW_ARGS passes it JMH arguments).
 #
-#   bench/embedded-latency.sh                  # everything (about 25 minutes on 2 cores)
+#   bench/embedded-latency.sh                  # everything (about 28 minutes on 2 cores, with the raw Redis floor)
 #   QUICK=1 bench/embedded-latency.sh          # 1,000 entities, short iterations, cache-hit shapes on SQLite only
 #   JMH_ARGS='-p shape=100x50_5views -p storeType=redis' bench/embedded-latency.sh
 set -euo pipefail

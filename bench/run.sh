@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds benchmarks.jar, runs the whole JMH suite (sized to finish in about 25 minutes on 2 cores)
+# Builds benchmarks.jar, runs the whole JMH suite (sized to finish in about 30 minutes on 2 cores: JMH took 30 min 20 s in the run of record)
 # and writes docs/benchmarks/results.json (with raw_parity), results.md and the charts. Every server
 # is started by the benchmarks themselves (the testing module's launchers) on loopback ports and
 # stopped at the end of its fork. See docs/benchmarks/README.md.
@@ -73,7 +73,7 @@ fi
 
 echo "== running JMH (log: $LOG)"
 # Forks, warm-up and measurement come from each benchmark class's annotations (few and short, so that the
-# suite fits in ~25 minutes). A failing benchmark does not stop the others; the run fails at the end.
+# suite fits in ~30 minutes). A failing benchmark does not stop the others; the run fails at the end.
 rm -f "$RESULT"
 start=$(date +%s)
 # Without a filter: everything but FeatureStoreReadBenchmark (the facade's latency distribution), which has its
