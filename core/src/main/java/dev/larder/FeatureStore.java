@@ -267,8 +267,7 @@ public final class FeatureStore implements AutoCloseable {
     public OnlineResponse getOnlineFeatures(String featureService, List<? extends Map<String, ?>> entityRows, boolean fullFeatureNames) {
         try {
             checkOpen();
-            catalog.get(); // a due registry reload runs on this thread, which waits anyway
-            return getOnlineFeaturesAsync(featureService, entityRows, fullFeatureNames).join();
+            return serviceAsync(catalog.get(), featureService, entityRows, fullFeatureNames).join(); // a due registry reload runs here
         } catch (CompletionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             if (cause instanceof RuntimeException) throw (RuntimeException) cause;
@@ -282,21 +281,26 @@ public final class FeatureStore implements AutoCloseable {
                                                                      boolean fullFeatureNames) {
         try {
             checkOpen();
-            Catalog c = catalogWithoutWaiting();
-            List<FeatureServiceDefinition.Projection> projections = FeatureServiceResolver.resolve(c, featureService);
-            if (FeatureServiceResolver.isPlain(projections)) {
-                return readAsync(c, FeatureServiceResolver.featureRefs(projections), entityRows, fullFeatureNames);
-            }
-            // Aliases and join-key maps: each projection read on its own, then put together.
-            List<CompletableFuture<OnlineResponse>> parts = new ArrayList<>();
-            for (FeatureServiceDefinition.Projection p : projections) {
-                parts.add(readAsync(c, ProjectedRead.refs(p), ProjectedRead.rows(p, entityRows), true));
-            }
-            return CompletableFuture.allOf(parts.toArray(new CompletableFuture[0])).thenApply(done ->
-                    ProjectedRead.combine(projections, parts.stream().map(CompletableFuture::join).toList(), entityRows.size(), fullFeatureNames));
+            return serviceAsync(catalogWithoutWaiting(), featureService, entityRows, fullFeatureNames);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** A feature service's read against one catalog; throws for an unknown service or a bad request. */
+    private CompletableFuture<OnlineResponse> serviceAsync(Catalog c, String featureService, List<? extends Map<String, ?>> entityRows,
+                                                           boolean fullFeatureNames) {
+        List<FeatureServiceDefinition.Projection> projections = FeatureServiceResolver.resolve(c, featureService);
+        if (FeatureServiceResolver.isPlain(projections)) {
+            return readAsync(c, FeatureServiceResolver.featureRefs(projections), entityRows, fullFeatureNames);
+        }
+        // Aliases and join-key maps: each projection read on its own, then put together.
+        List<CompletableFuture<OnlineResponse>> parts = new ArrayList<>();
+        for (FeatureServiceDefinition.Projection p : projections) {
+            parts.add(readAsync(c, ProjectedRead.refs(p), ProjectedRead.rows(p, entityRows), true));
+        }
+        return CompletableFuture.allOf(parts.toArray(new CompletableFuture[0])).thenApply(done ->
+                ProjectedRead.combine(projections, parts.stream().map(CompletableFuture::join).toList(), entityRows.size(), fullFeatureNames));
     }
 
     /** The catalog being served; a due registry reload runs in the background instead of on the caller's thread. */

@@ -87,26 +87,11 @@ public class FeatureStoreReadBenchmark {
         // Writing 250-feature rows through the newest-wins script can take seconds on a loaded machine.
         if (storeType.equals("redis")) options.put("command_timeout", "60s");
         store = Environments.open(env, "bench", options);
-        String[] s = shape.split("[x_]");
-        rows = Integer.parseInt(s[0]);
-        int features = Integer.parseInt(s[1]);
-        boolean fiveViews = shape.endsWith("_5views");
-        List<FeatureView> views = new ArrayList<>();
+        Shape data = Shape.load(store, shape, entities);
+        rows = data.rows();
+        List<FeatureView> views = data.views();
         refs = new ArrayList<>();
-        if (fiveViews) {
-            for (int v = 0; v < SMALL_VIEWS; v++) views.add(int64View("small_" + v, SMALL_FEATURES));
-            for (FeatureView v : views) for (String f : v.featureNames()) refs.add(v.name() + ":" + f);
-        } else {
-            views.add(int64View("wide", WIDE_FEATURES));
-            for (String f : views.get(0).featureNames().subList(0, features)) refs.add("wide:" + f);
-        }
-        store.update(new InfraChange(views, List.of()));
-        List<EntityKey> keys = BenchData.keys(entities);
-        for (FeatureView v : views) {
-            for (int from = 0; from < entities; from += 250) {
-                store.write(v, int64Rows(v, keys.subList(from, Math.min(entities, from + 250))), ProgressListener.NONE);
-            }
-        }
+        data.features().forEach((view, names) -> names.forEach(f -> refs.add(view.name() + ":" + f)));
         facade = FeatureStore.builder().store("bench", store).views(views)
                 .cache(cache.equals("on") ? CacheConfig.all(entities * 2L, Duration.ofHours(1), false) : CacheConfig.OFF)
                 .build();
@@ -158,6 +143,37 @@ public class FeatureStoreReadBenchmark {
             System.out.println("redis-cli INFO commandstats failed: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A shape's views written to a store: {@code entities} entities of 250 INT64 features ({@code 1x50},
+     * {@code 1x250}, {@code 100x50}: the requested features are the first ones), or 5 views of 10
+     * ({@code 100x50_5views}); {@code features} gives each view's requested features, in request order.
+     */
+    record Shape(int rows, List<FeatureView> views, Map<FeatureView, List<String>> features) {
+        static Shape load(OnlineStore store, String shape, int entities) {
+            String[] s = shape.split("[x_]");
+            int features = Integer.parseInt(s[1]);
+            Map<FeatureView, List<String>> requested = new LinkedHashMap<>();
+            if (shape.endsWith("_5views")) {
+                for (int v = 0; v < SMALL_VIEWS; v++) {
+                    FeatureView view = int64View("small_" + v, SMALL_FEATURES);
+                    requested.put(view, view.featureNames());
+                }
+            } else {
+                FeatureView wide = int64View("wide", WIDE_FEATURES);
+                requested.put(wide, wide.featureNames().subList(0, features));
+            }
+            List<FeatureView> views = new ArrayList<>(requested.keySet());
+            store.update(new InfraChange(views, List.of()));
+            List<EntityKey> keys = BenchData.keys(entities);
+            for (FeatureView v : views) {
+                for (int from = 0; from < entities; from += 250) {
+                    store.write(v, int64Rows(v, keys.subList(from, Math.min(entities, from + 250))), ProgressListener.NONE);
+                }
+            }
+            return new Shape(Integer.parseInt(s[0]), views, requested);
         }
     }
 

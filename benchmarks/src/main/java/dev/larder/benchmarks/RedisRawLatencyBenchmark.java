@@ -3,11 +3,7 @@ package dev.larder.benchmarks;
 import dev.larder.benchmarks.env.BackendEnvironment;
 import dev.larder.benchmarks.env.Environments;
 import dev.larder.spi.EntityKey;
-import dev.larder.spi.FeatureView;
-import dev.larder.spi.InfraChange;
 import dev.larder.spi.OnlineStore;
-import dev.larder.spi.ProgressListener;
-import dev.larder.spi.Value;
 import dev.larder.spi.codec.EntityKeyCodec;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -72,28 +68,12 @@ public class RedisRawLatencyBenchmark {
         java.util.Map<String, Object> options = new java.util.LinkedHashMap<>(env.storeOptions());
         options.put("command_timeout", "60s"); // writing 250-feature rows through the newest-wins script
         store = Environments.open(env, RedisReaders.PROJECT, options);
-        String[] s = shape.split("[x_]");
-        rows = Integer.parseInt(s[0]);
-        int features = Integer.parseInt(s[1]);
-        List<FeatureView> views = new ArrayList<>();
-        if (shape.endsWith("_5views")) {
-            for (int v = 0; v < FeatureStoreReadBenchmark.SMALL_VIEWS; v++) {
-                views.add(FeatureStoreReadBenchmark.int64View("small_" + v, FeatureStoreReadBenchmark.SMALL_FEATURES));
-            }
-            for (FeatureView v : views) RedisReaders.addFields(fields, v, v.featureNames());
-        } else {
-            views.add(FeatureStoreReadBenchmark.int64View("wide", FeatureStoreReadBenchmark.WIDE_FEATURES));
-            RedisReaders.addFields(fields, views.get(0), views.get(0).featureNames().subList(0, features));
-        }
-        store.update(new InfraChange(views, List.of()));
-        List<EntityKey> all = BenchData.keys(entities);
-        for (FeatureView v : views) {
-            for (int from = 0; from < entities; from += 250) {
-                store.write(v, FeatureStoreReadBenchmark.int64Rows(v, all.subList(from, Math.min(entities, from + 250))), ProgressListener.NONE);
-            }
-        }
+        FeatureStoreReadBenchmark.Shape data = FeatureStoreReadBenchmark.Shape.load(store, shape, entities);
+        rows = data.rows();
+        data.features().forEach((view, names) -> RedisReaders.addFields(fields, view, names));
         keys = new byte[entities][];
-        for (int i = 0; i < entities; i++) keys[i] = EntityKeyCodec.redisKey(EntityKey.of(BenchData.JOIN_KEY, Value.ofInt64(1000L + i)), RedisReaders.PROJECT);
+        List<EntityKey> all = BenchData.keys(entities);
+        for (int i = 0; i < entities; i++) keys[i] = EntityKeyCodec.redisKey(all.get(i), RedisReaders.PROJECT);
         client = RedisClient.create(RedisURI.create("127.0.0.1", env.serverPort()));
         connection = client.connect(ByteArrayCodec.INSTANCE);
         raw = connection.async();

@@ -138,7 +138,7 @@ final class CassandraReader {
 
     /** A stored value, decoded in place when the driver's buffer is array-backed (it is), else from a copy. */
     private static Value decode(ByteBuffer buffer) {
-        if (buffer == null) return ValueCodec.decode(new byte[0]);
+        if (buffer == null) return Value.UNSET; // what zero bytes decode to
         if (buffer.hasArray()) return ValueCodec.decode(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining());
         byte[] b = new byte[buffer.remaining()];
         buffer.duplicate().get(b);
