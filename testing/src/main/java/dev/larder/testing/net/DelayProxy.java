@@ -117,9 +117,11 @@ public final class DelayProxy implements AutoCloseable {
                         to.shutdownOutput(); // pass the half-close on
                         return;
                     }
+                    // Mark the reply delivered before writing it: the client may answer it with its
+                    // next request before this thread runs again, and that turn must be counted.
+                    if (!up) replied.set(true);
                     out.write(c.bytes);
                     out.flush();
-                    if (!up) replied.set(true);
                 }
             } catch (IOException | InterruptedException e) {
                 closeQuietly(from);
