@@ -142,8 +142,10 @@ public final class SparkEngine implements MaterializationEngine {
             progress.selected(-1);
             LongAccumulator written = s.sparkContext().longAccumulator("larder rows written: " + task.view().name());
             s.sparkContext().setJobDescription("larder materialize " + task.view().name() + " [" + task.start() + ", " + task.end() + "]");
-            latest.foreachPartition(new PartitionWriter(task.view(), src.location(), target.spec(), batchSize, written));
-            progress.written(written.value());
+            try (TaskProgress taskProgress = TaskProgress.listen(s.sparkContext(), written, progress)) {
+                latest.foreachPartition(new PartitionWriter(task.view(), src.location(), target.spec(), batchSize, written));
+                taskProgress.finish();
+            }
             return ViewOutcome.written(written.value());
         } catch (Exception e) { // Spark throws its checked SparkException through Scala code
             throw failure(task, e, "the Spark job failed");

@@ -255,6 +255,42 @@ class SparkEngineTest {
     }
 
     @Test
+    void progressMovesAsTasksFinishAndAddsUpToTheRowsWritten() throws Exception {
+        String features = """
+                entities:
+                  - {name: item, join_keys: [item_id], value_type: INT64}
+                feature_views:
+                  - name: items
+                    entities: [item]
+                    schema:
+                      - {name: qty, dtype: Int64}
+                    source: {path: data/items.parquet, timestamp_field: ts}
+                """;
+        // Eight partitions on two cores: four waves of tasks, so the early ones end while others still run.
+        Path dir = repo(tmp.resolve("progress"), sqlite("data/online.db"), "batch_engine:\n  type: spark\n  partitions: 8\n", features);
+        duck("COPY (SELECT CAST(i AS BIGINT) AS item_id, TIMESTAMP '2024-05-01 10:00:00' AS ts, CAST(i AS BIGINT) AS qty"
+                + " FROM range(0, 40000) t(i)) TO '" + dir.resolve("data/items.parquet") + "' (FORMAT PARQUET)");
+        apply(dir);
+        List<Long> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Long> started = new ArrayList<>();
+        List<ViewResult> results = materialize(dir, START, END, new dev.larder.materialize.MaterializationListener() {
+            @Override
+            public void viewStarted(String view, Instant start, Instant end, long rows) {
+                started.add(rows);
+            }
+
+            @Override
+            public void rowsWritten(String view, long rows) {
+                reports.add(rows);
+            }
+        });
+        assertThat(results).singleElement().satisfies(r -> assertThat(r.rows()).isEqualTo(40000));
+        assertThat(started).as("Spark does not count before writing").containsExactly(-1L);
+        assertThat(reports.stream().mapToLong(Long::longValue).sum()).as("rows reported, %s", reports).isEqualTo(40000);
+        assertThat(reports).as("one report per finished task, not one at the end").hasSizeGreaterThanOrEqualTo(2).allSatisfy(n -> assertThat(n).isPositive());
+    }
+
+    @Test
     void badConfigurationNamesTheKey() throws Exception {
         Path dir = repo(tmp.resolve("conf"), sqlite("data/online.db"), "batch_engine:\n  type: spark.engine\n  partitons: 3\n", FEATURES);
         writeData(dir);

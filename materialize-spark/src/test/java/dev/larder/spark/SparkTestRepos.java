@@ -76,9 +76,13 @@ final class SparkTestRepos {
 
     /** What {@code larder materialize} does with the engine feature_store.yaml selects. */
     static List<ViewResult> materialize(Path dir, Instant start, Instant end) {
+        return materialize(dir, start, end, MaterializationListener.NONE);
+    }
+
+    static List<ViewResult> materialize(Path dir, Instant start, Instant end, MaterializationListener listener) {
         Repository repo = Repository.open(dir);
         try (OnlineStore store = repo.openStore()) {
-            return new Materializer(repo, store, MaterializationListener.NONE).materialize(List.of(), start, end);
+            return new Materializer(repo, store, listener).materialize(List.of(), start, end);
         }
     }
 
