@@ -10,7 +10,8 @@
 # (and LARDER_SPARK=1 ./larder stores for Spark). Environment: LARDER_JAVA_OPTS (e.g. -Xmx1g),
 # WORK (scratch directory, default /tmp/larder-bench), BIN (a directory with copies of
 # larder.jar, larder-materialize-spark.jar and spark-classpath.txt to run instead of ./larder, so
-# that a rebuild during a long run cannot change what is measured).
+# that a rebuild during a long run cannot change what is measured), LOCAL_ENGINE_YAML (options of
+# the local engine, indented YAML lines, e.g. LOCAL_ENGINE_YAML='  memory_limit: 256MB').
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -41,7 +42,7 @@ case "$store" in
   *) echo "STORE must be sqlite or redis" >&2; exit 2 ;;
 esac
 case "$engine" in
-  local) engine_yaml=""; spark="" ;;
+  local) engine_yaml="${LOCAL_ENGINE_YAML:+$'batch_engine:\n  type: local\n'"$LOCAL_ENGINE_YAML"$'\n'}"; spark="" ;;
   spark) engine_yaml=$'batch_engine:\n  type: spark\n  master: "local[2]"\n'; spark=1 ;;
   *) echo "ENGINE must be local or spark" >&2; exit 2 ;;
 esac
@@ -63,5 +64,5 @@ line=$(grep -E "item_stats: (sent|wrote) " "$repo/out.txt" | tail -1)
 rss_kb=$(awk -F': ' '/Maximum resident set size/{print $2}' "$repo/time.txt")
 wall=$(awk -F': ' '/Elapsed \(wall clock\)/{print $2}' "$repo/time.txt")
 result=$(printf '%s\t%s\t%s\t%s\t%s MB\t%s\t%s\t%s\t%s' "$(date -u +%FT%TZ)" "$store" "$engine" "$rows" "$((rss_kb / 1024))" "$wall" \
-  "${LARDER_JAVA_OPTS:-default heap}" "load $load_before -> $load_after" "$line")
+  "${LARDER_JAVA_OPTS:-default heap}${LOCAL_ENGINE_YAML:+ $(echo $LOCAL_ENGINE_YAML)}" "load $load_before -> $load_after" "$line")
 echo "$result" | tee -a bench/materialize-results.tsv
