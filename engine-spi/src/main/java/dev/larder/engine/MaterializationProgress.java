@@ -1,6 +1,9 @@
 package dev.larder.engine;
 
-/** What an engine reports while it runs a task (the CLI draws progress from it). */
+/**
+ * What an engine reports while it runs a task (the CLI draws progress from it). An engine may call
+ * it from a thread of its own (Spark's listener thread, say), but one call at a time.
+ */
 public interface MaterializationProgress {
     MaterializationProgress NONE = new MaterializationProgress() { };
 

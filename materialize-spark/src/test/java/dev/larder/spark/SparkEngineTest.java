@@ -207,21 +207,23 @@ class SparkEngineTest {
         assertThat(watermark(dir, "stats")).contains(END);
     }
 
+    /** One view of items: an Int64 key, an Int32 and a String feature. */
+    static final String ITEMS = """
+            entities:
+              - {name: item, join_keys: [item_id], value_type: INT64}
+            feature_views:
+              - name: items
+                entities: [item]
+                schema:
+                  - {name: qty, dtype: Int32}
+                  - {name: name, dtype: String}
+                source: {path: data/items.parquet, timestamp_field: ts}
+            """;
+
     @Test
     void aFailedJobLeavesTheWatermarkAndTheRerunCompletesIt() throws Exception {
-        String features = """
-                entities:
-                  - {name: item, join_keys: [item_id], value_type: INT64}
-                feature_views:
-                  - name: items
-                    entities: [item]
-                    schema:
-                      - {name: qty, dtype: Int32}
-                      - {name: name, dtype: String}
-                    source: {path: data/items.parquet, timestamp_field: ts}
-                """;
         Path dir = repo(tmp.resolve("fail"), redis(REDIS.address(), 4),
-                "batch_engine:\n  type: spark\n  partitions: 8\nmaterialization:\n  batch_size: 100\n", features);
+                "batch_engine:\n  type: spark\n  partitions: 8\nmaterialization:\n  batch_size: 100\n", ITEMS);
         Resp.flush(REDIS.port(), 4);
         String file = dir.resolve("data/items.parquet").toString();
         // The last item holds a quantity Int32 cannot. Partitions are written in key order, so its task fails
@@ -256,19 +258,9 @@ class SparkEngineTest {
 
     @Test
     void progressMovesAsTasksFinishAndAddsUpToTheRowsWritten() throws Exception {
-        String features = """
-                entities:
-                  - {name: item, join_keys: [item_id], value_type: INT64}
-                feature_views:
-                  - name: items
-                    entities: [item]
-                    schema:
-                      - {name: qty, dtype: Int64}
-                    source: {path: data/items.parquet, timestamp_field: ts}
-                """;
         // Eight partitions on two cores: four waves of tasks, so the early ones end while others still run.
-        Path dir = repo(tmp.resolve("progress"), sqlite("data/online.db"), "batch_engine:\n  type: spark\n  partitions: 8\n", features);
-        duck("COPY (SELECT CAST(i AS BIGINT) AS item_id, TIMESTAMP '2024-05-01 10:00:00' AS ts, CAST(i AS BIGINT) AS qty"
+        Path dir = repo(tmp.resolve("progress"), sqlite("data/online.db"), "batch_engine:\n  type: spark\n  partitions: 8\n", ITEMS);
+        duck("COPY (SELECT CAST(i AS BIGINT) AS item_id, TIMESTAMP '2024-05-01 10:00:00' AS ts, CAST(i AS INTEGER) AS qty, 'item-' || i AS name"
                 + " FROM range(0, 40000) t(i)) TO '" + dir.resolve("data/items.parquet") + "' (FORMAT PARQUET)");
         apply(dir);
         List<Long> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
