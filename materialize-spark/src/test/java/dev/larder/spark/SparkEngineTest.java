@@ -1,6 +1,7 @@
 package dev.larder.spark;
 
 import dev.larder.LarderException;
+import dev.larder.materialize.MaterializationListener;
 import dev.larder.materialize.ViewResult;
 import dev.larder.registry.Registry;
 import dev.larder.registry.Repository;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static dev.larder.spark.SparkTestRepos.SPARK;
 import static dev.larder.spark.SparkTestRepos.apply;
@@ -263,9 +265,9 @@ class SparkEngineTest {
         duck("COPY (SELECT CAST(i AS BIGINT) AS item_id, TIMESTAMP '2024-05-01 10:00:00' AS ts, CAST(i AS INTEGER) AS qty, 'item-' || i AS name"
                 + " FROM range(0, 40000) t(i)) TO '" + dir.resolve("data/items.parquet") + "' (FORMAT PARQUET)");
         apply(dir);
-        List<Long> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Long> reports = new CopyOnWriteArrayList<>();
         List<Long> started = new ArrayList<>();
-        List<ViewResult> results = materialize(dir, START, END, new dev.larder.materialize.MaterializationListener() {
+        List<ViewResult> results = materialize(dir, START, END, new MaterializationListener() {
             @Override
             public void viewStarted(String view, Instant start, Instant end, long rows) {
                 started.add(rows);
