@@ -9,11 +9,14 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.util.LongAccumulator;
 import scala.collection.Iterator;
 
+import java.util.concurrent.TimeoutException;
+
 /**
  * Reports a job's written rows to the driver's progress as its tasks finish, not only at the end:
  * a driver-side listener reads each successful task's update of the job's row accumulator.
- * Listener events arrive on Spark's listener thread and may trail the job; {@link #finish} stops
- * listening and reports the rest, so the rows reported add up to the accumulator's value once.
+ * Listener events arrive on Spark's listener thread and may trail the job; {@link #finish} waits for
+ * them, stops listening and reports any rest, so the rows reported add up to the accumulator's value
+ * once.
  *
  * <pre>{@code
  * try (TaskProgress p = TaskProgress.listen(sc, written, progress)) {
@@ -23,6 +26,9 @@ import scala.collection.Iterator;
  * }</pre>
  */
 final class TaskProgress extends SparkListener implements AutoCloseable {
+    /** How long {@link #finish} waits for the listener thread to catch up. */
+    static final long DRAIN_MILLIS = 2_000;
+
     private final SparkContext sc;
     private final LongAccumulator written;
     private final MaterializationProgress progress;
@@ -60,12 +66,23 @@ final class TaskProgress extends SparkListener implements AutoCloseable {
         progress.written(rows);
     }
 
-    /** After the job succeeded: stops listening and reports what the task events have not. */
-    synchronized void finish() {
-        close();
-        long rest = written.value() - reported;
-        if (rest > 0) progress.written(rest);
-        reported = written.value();
+    /**
+     * After the job succeeded: lets the listener thread deliver the job's task events (up to
+     * {@link #DRAIN_MILLIS}; not holding the lock, which delivering takes), then stops listening and
+     * reports what the events have not.
+     */
+    void finish() {
+        try {
+            sc.listenerBus().waitUntilEmpty(DRAIN_MILLIS);
+        } catch (TimeoutException e) {
+            // a busy application's listeners: report the rest at once
+        }
+        synchronized (this) {
+            close();
+            long rest = written.value() - reported;
+            if (rest > 0) progress.written(rest);
+            reported = written.value();
+        }
     }
 
     @Override
