@@ -37,7 +37,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * transaction, so it is all or nothing and no other writer (thread or process) runs between its
  * look-up of the stored times and its writes ({@link SqliteWriter}). Reads take a connection from a
  * bounded pool ({@link SqliteReadPool}) and retry a statement that a concurrent schema change
- * (an apply) invalidated. With {@code read_only: true} the file is opened read-only and nothing
+ * (an apply) invalidated. Committed pages move from the WAL into the file on a thread of the
+ * store's own ({@link SqliteCheckpointer}), not on the writer's. With {@code read_only: true} the file is opened read-only and nothing
  * is ever written, created or dropped.
  */
 public final class SqliteOnlineStore implements OnlineStore {
@@ -54,6 +55,8 @@ public final class SqliteOnlineStore implements OnlineStore {
     private final Set<Capability> capabilities;
     private final Object writeLock = new Object();
     private final Connection writer;
+    /** Checkpoints the WAL off the writer's thread; null when read-only. */
+    private final SqliteCheckpointer checkpointer;
     private final SqliteReadPool readers;
     /** Tables whose owner this store checked (see {@link SqliteTableOwners}). */
     private final Map<String, Boolean> checkedOwners = new ConcurrentHashMap<>();
@@ -70,6 +73,7 @@ public final class SqliteOnlineStore implements OnlineStore {
                         "read_only is set and the database file does not exist");
             }
             writer = null;
+            checkpointer = null;
             return;
         }
         try {
@@ -79,6 +83,7 @@ public final class SqliteOnlineStore implements OnlineStore {
                     "cannot create the directory of the database file: " + e, e);
         }
         writer = open(true);
+        checkpointer = new SqliteCheckpointer(config.path(), SqliteCheckpointer.WAL_LIMIT_BYTES, () -> open(false));
     }
 
     @Override
@@ -117,7 +122,19 @@ public final class SqliteOnlineStore implements OnlineStore {
             c.setTempStore(SQLiteConfig.TempStore.MEMORY);
         }
         try {
-            return DriverManager.getConnection(url, c.toProperties());
+            Connection connection = DriverManager.getConnection(url, c.toProperties());
+            if (forWriting) {
+                // Its commits never checkpoint: SqliteCheckpointer does, on a thread of its own.
+                try (Statement st = connection.createStatement()) {
+                    st.execute("PRAGMA wal_autocheckpoint=0");
+                    // When the WAL restarts, its file shrinks back to the limit past which the writer checkpoints.
+                    st.execute("PRAGMA journal_size_limit=" + SqliteCheckpointer.WAL_LIMIT_BYTES);
+                } catch (SQLException e) {
+                    SqliteReadPool.closeQuietly(connection);
+                    throw e;
+                }
+            }
+            return connection;
         } catch (SQLException e) {
             throw SqliteFailures.of(Operation.CONNECT, config.path(), null, "open the database", e);
         }
@@ -156,6 +173,8 @@ public final class SqliteOnlineStore implements OnlineStore {
             } finally {
                 autoCommitQuietly();
             }
+            // Outside the transaction: a checkpoint cannot run on a connection inside one.
+            checkpointer.committed(writer);
         }
         progress.rowsWritten(rows.size());
     }
@@ -382,6 +401,7 @@ public final class SqliteOnlineStore implements OnlineStore {
         if (closed) return;
         closed = true;
         if (writer != null) {
+            checkpointer.close();
             synchronized (writeLock) {
                 SqliteReadPool.closeQuietly(writer);
             }
