@@ -19,8 +19,8 @@ import java.util.function.Supplier;
  * and calls {@link #committed} after each commit; this thread then runs a PASSIVE checkpoint on its
  * own connection, which blocks neither readers nor the writer, with {@code synchronous=NORMAL}: the
  * WAL is synced before pages are copied and the database file before the WAL can be reused, the
- * same guarantees as SQLite's own auto-checkpoint. A bulk load of 10 million rows gets about a
- * fifth faster on the benchmark machine ({@code bench/SqliteJdbcFloor.java}, {@code bg}).
+ * same guarantees as SQLite's own auto-checkpoint. Materializing 10 million rows got about a fifth
+ * faster on the benchmark machine (docs/benchmarks/materialization.md).
  *
  * <p>Once the WAL has grown past {@code walLimitBytes} the writer checkpoints itself after its commit,
  * as SQLite's auto-checkpoint would every 1,000 pages, so the WAL stays bounded (see
