@@ -38,8 +38,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * look-up of the stored times and its writes ({@link SqliteWriter}). Reads take a connection from a
  * bounded pool ({@link SqliteReadPool}) and retry a statement that a concurrent schema change
  * (an apply) invalidated. Committed pages move from the WAL into the file on a thread of the
- * store's own ({@link SqliteCheckpointer}), not on the writer's. With {@code read_only: true} the file is opened read-only and nothing
- * is ever written, created or dropped.
+ * store's own ({@link SqliteCheckpointer}), not on the writer's. With {@code read_only: true} the
+ * file is opened read-only and nothing is ever written, created or dropped.
  */
 public final class SqliteOnlineStore implements OnlineStore {
     /** Page cache of the writing connection, in KiB (SQLite's default is 2 MiB). */
