@@ -40,6 +40,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -70,7 +72,7 @@ public final class FeatureStore implements AutoCloseable {
     private final ReadMetrics metrics;
     private final ReadTracing tracing;
     /** Reloads the registry for the asynchronous reads, which never wait for it (null: fixed definitions). */
-    private final java.util.concurrent.ExecutorService registryReloader;
+    private final ExecutorService registryReloader;
     private final boolean ownsStore;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -89,7 +91,7 @@ public final class FeatureStore implements AutoCloseable {
         this.metrics = new ReadMetrics(b.meters, storeType);
         this.tracing = new ReadTracing(b.openTelemetry, storeType);
         this.reader = new ViewReader(store, serving.readThreads(), serving.maxConcurrentReads(), cache, metrics, tracing);
-        this.registryReloader = catalog instanceof RefreshingCatalog ? java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        this.registryReloader = catalog instanceof RefreshingCatalog ? Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "larder-registry-reload");
             t.setDaemon(true);
             return t;

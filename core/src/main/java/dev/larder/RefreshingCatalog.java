@@ -8,6 +8,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -28,7 +31,7 @@ public final class RefreshingCatalog implements Supplier<Catalog> {
     private final Duration ttl;
     private final Clock clock;
     private final ReentrantLock reloading = new ReentrantLock();
-    private final java.util.concurrent.atomic.AtomicBoolean reloadQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean reloadQueued = new AtomicBoolean();
     private volatile Snapshot current;
     private volatile String lastFailure;
 
@@ -65,7 +68,7 @@ public final class RefreshingCatalog implements Supplier<Catalog> {
      * on {@code background} (one at a time) and a later call sees its result. For callers that
      * must not block, such as a server's event loop.
      */
-    public Catalog getWithoutWaiting(java.util.concurrent.Executor background) {
+    public Catalog getWithoutWaiting(Executor background) {
         Snapshot s = current;
         if (!ttl.isZero() && !clock.instant().isBefore(s.nextRefresh()) && reloadQueued.compareAndSet(false, true)) {
             try {
@@ -76,7 +79,7 @@ public final class RefreshingCatalog implements Supplier<Catalog> {
                         reloadQueued.set(false);
                     }
                 });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 reloadQueued.set(false); // closing: keep serving what is loaded
             }
         }

@@ -73,6 +73,7 @@ final class TaskProgress extends SparkListener implements AutoCloseable {
      */
     void finish() {
         try {
+            // Spark's own drain (private[spark] in Scala, public to Java), the one way to know its queue is delivered.
             sc.listenerBus().waitUntilEmpty(DRAIN_MILLIS);
         } catch (TimeoutException e) {
             // a busy application's listeners: report the rest at once
